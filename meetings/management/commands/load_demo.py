@@ -1,0 +1,36 @@
+"""``python manage.py load_demo``: the demo from the corpus plus a generated year of reports."""
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from meetings.demo.loader import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo register, the corpus reports and a generated year of cell reports (idempotent)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--force", action="store_true", help="Run even against a production configuration.")
+        parser.add_argument("--seed", type=int, default=2019, help="Seed of the generated part (default 2019).")
+
+    def handle(self, *args, force: bool = False, seed: int = 2019, **options) -> None:
+        production = not settings.DEBUG and not settings.EMBEDDED
+        if production and not force:
+            raise CommandError(
+                "Refusing to load demo data into a production configuration (DEBUG off, DATABASE_URL set). "
+                "Use --force if this really is a demo server."
+            )
+        started = time.monotonic()
+        result, users = load_demo(seed=seed)
+        elapsed = time.monotonic() - started
+        if result.total:
+            summary = ", ".join(f"{n} {name}" for name, n in result.created.items())
+            self.stdout.write(self.style.SUCCESS(f"Demo loaded in {elapsed:.1f}s: {summary}."))
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Demo already loaded: nothing to change ({elapsed:.1f}s)."))
+        self.stdout.write("\nDemo logins (password for all: %s)" % DEMO_PASSWORD)
+        for username, role, org in users:
+            self.stdout.write(f"  {username:<14} {role:<10} {org}")

@@ -1,0 +1,125 @@
+"""Reads of the organisation tree and the permission scope every view relies on.
+
+A role held at an organisation covers that organisation and everything below it. On the
+materialized path that is ``path LIKE '<role path>%'``: scoping any table is a join to its
+organisation plus one prefix condition per role, which PostgreSQL answers from the path
+index whatever the size of the tree.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Organization, Role, RoleKind
+from .text import search_key
+
+ALL_KINDS = (RoleKind.STAFF, RoleKind.LEADER, RoleKind.ADMIN)
+
+
+def user_roles(user: AbstractBaseUser | AnonymousUser) -> list[Role]:
+    """The user's roles with their organisations, memoised on the user for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_rt_roles", None)
+    if cached is None:
+        cached = list(Role.objects.filter(user=user).select_related("organization").order_by("organization__path"))
+        user._rt_roles = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _root_paths(paths: Iterable[str]) -> list[str]:
+    """Drop paths already covered by a shorter prefix: fewer OR branches in the SQL."""
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(p) for p in kept):
+            kept.append(path)
+    return kept
+
+
+def scope_paths(user, kinds: Iterable[str] = ALL_KINDS) -> list[str] | None:
+    """Path prefixes the user may see for the given role kinds; ``None`` means everything."""
+    if getattr(user, "is_superuser", False):
+        return None
+    kinds = set(kinds)
+    return _root_paths(r.organization.path for r in user_roles(user) if r.kind in kinds and r.organization.is_active)
+
+
+def scope_q(user, field: str = "organization", kinds: Iterable[str] = ALL_KINDS) -> Q:
+    """Q restricting rows whose ``field`` organisation lies in the user's scope.
+
+    ``field=""`` scopes the Organization table itself. A user with no role matches nothing.
+    """
+    paths = scope_paths(user, kinds)
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    lookup = f"{field}__path__startswith" if field else "path__startswith"
+    q = Q()
+    for path in paths:
+        q |= Q(**{lookup: path})
+    return q
+
+
+def organizations_in_scope(user, kinds: Iterable[str] = ALL_KINDS) -> QuerySet[Organization]:
+    return Organization.objects.filter(scope_q(user, "", kinds))
+
+
+def can_access(user, organization: Organization, kinds: Iterable[str] = ALL_KINDS) -> bool:
+    """Whether the user's roles (of the given kinds) cover ``organization``."""
+    paths = scope_paths(user, kinds)
+    if paths is None:
+        return True
+    return any(organization.path.startswith(p) for p in paths)
+
+
+def organization_in_scope_or_404(user, pk: int, kinds: Iterable[str] = ALL_KINDS) -> Organization:
+    """Fetch an organisation the user may see; anything else is a 404, never a 403 that leaks existence."""
+    try:
+        org = Organization.objects.get(pk=pk)
+    except (Organization.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not can_access(user, org, kinds):
+        raise Http404
+    return org
+
+
+def primary_organization(user) -> Organization | None:
+    """The highest organisation where the user holds a role: the home page's subject."""
+    roles = user_roles(user)
+    if not roles:
+        if getattr(user, "is_superuser", False):
+            return Organization.get_first_root_node()
+        return None
+    return min((r.organization for r in roles), key=lambda o: (o.depth, o.path))
+
+
+def organization_children(org: Organization) -> QuerySet[Organization]:
+    return Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("path")
+
+
+def subtree_counts(org: Organization) -> dict[str, int]:
+    """How many units of each kind lie in the subtree (the unit itself included)."""
+    from django.db.models import Count
+
+    rows = Organization.objects.filter(path__startswith=org.path).values("kind").annotate(n=Count("id"))
+    return {row["kind"]: row["n"] for row in rows}
+
+
+def organization_search(user, query: str, limit: int = 20) -> QuerySet[Organization]:
+    """Accent-insensitive search by name or code inside the user's scope."""
+    key = search_key(query)
+    qs = organizations_in_scope(user)
+    if key:
+        qs = qs.filter(search_text__contains=key)
+    return qs.order_by("depth", "path")[:limit]
+
+
+def ancestors(org: Organization) -> list[Organization]:
+    """The chain from the root down to ``org``'s parent, for breadcrumbs (one query)."""
+    step = Organization.steplen
+    paths = [org.path[:i] for i in range(step, len(org.path), step)]
+    return list(Organization.objects.filter(path__in=paths).order_by("depth"))

@@ -1,0 +1,219 @@
+"""The directive register: directives, their aliases, targets and assignments.
+
+Identity follows DOMAIN §2.2: a symbol alone is not unique (numbering restarts every
+term), so a numbered directive is identified by issuer organ + kind + number + term (or
+issue date), and an unnumbered one (congress and plenum resolutions, the Charter) by
+issuer + kind + term + title.
+"""
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Organ, Organization, Term
+from organizations.text import search_key
+
+from .symbols import KIND_WORDS, DirectiveKind, SymbolFamily, canonical_symbol
+
+
+class DirectiveStatus(models.TextChoices):
+    IN_FORCE = "in_force", _("In force")
+    COMPLETED = "completed", _("Completed")
+    SUPERSEDED = "superseded", _("Superseded")
+    EXPIRED = "expired", _("Expired")
+
+
+class Directive(models.Model):
+    """A guiding document (văn bản chỉ đạo) that reports implement."""
+
+    kind = models.CharField(_("kind"), max_length=4, choices=DirectiveKind.choices)
+    family = models.CharField(_("symbol family"), max_length=20, choices=SymbolFamily.choices, default=SymbolFamily.PARTY)
+    type_code = models.CharField(
+        _("type code in the symbol"), max_length=8, blank=True,
+        help_text=_("Usually the kind's code; a Quy định may be printed with QĐ (1374-QĐ/TU)."),
+    )
+    number = models.CharField(_("number"), max_length=16, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    issuer = models.ForeignKey(Organ, on_delete=models.PROTECT, related_name="directives", verbose_name=_("issuer"))
+    issuer_code = models.CharField(_("issuer code in the symbol"), max_length=20, blank=True)
+    plenum = models.PositiveSmallIntegerField(
+        _("plenum"), null=True, blank=True, help_text=_("Hội nghị Trung ương number, for plenum resolutions (TW4)."),
+    )
+    issue_date = models.DateField(_("issue date"), null=True, blank=True)
+    title = models.TextField(_("title (trích yếu)"))
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, null=True, blank=True, related_name="directives", verbose_name=_("term"))
+    symbol_printed = models.CharField(_("symbol as printed"), max_length=64, blank=True)
+    symbol = models.CharField(_("canonical symbol"), max_length=64, blank=True, db_index=True, editable=False)
+    implements = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="implemented_by", verbose_name=_("implements")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=DirectiveStatus.choices, default=DirectiveStatus.IN_FORCE)
+    search_text = models.TextField(editable=False, default="")
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("directive")
+        verbose_name_plural = _("directives")
+        ordering = ["-issue_date", "kind", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "kind", "number", "term"], condition=~Q(number="") & Q(term__isnull=False),
+                name="directive_identity_term",
+                violation_error_message=_("This issuer already has a document of this kind and number in this term."),
+            ),
+            models.UniqueConstraint(
+                fields=["issuer", "kind", "number", "issue_date"], condition=~Q(number="") & Q(issue_date__isnull=False),
+                name="directive_identity_date",
+                violation_error_message=_("This issuer already has a document of this kind and number on this date."),
+            ),
+            models.UniqueConstraint(
+                fields=["issuer", "kind", "term", "plenum", "title"], condition=Q(number=""),
+                name="directive_identity_unnumbered",
+                violation_error_message=_("This unnumbered document is already registered."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(number="") | Q(term__isnull=False) | Q(issue_date__isnull=False) | ~Q(family="party"),
+                name="directive_unnumbered_has_term",
+                violation_error_message=_("An unnumbered party document needs a term or an issue date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number="") | Q(term__isnull=False) | Q(issue_date__isnull=False) | Q(year__isnull=False),
+                name="directive_numbered_is_dated",
+                violation_error_message=_("A numbered document needs a term, a year or an issue date: numbers restart every term."),
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "number"], name="directive_kind_number_idx")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def kind_word(self) -> str:
+        return KIND_WORDS.get(self.kind, "")
+
+    @property
+    def label(self) -> str:
+        """How people name it: 'Chỉ thị 05-CT/TW' or, unnumbered, its title."""
+        if self.symbol:
+            return f"{self.kind_word} {self.symbol}"
+        return self.title[:120]
+
+    def compute_symbol(self) -> str:
+        issuer_code = self.issuer_code or (self.issuer.symbol_code if self.issuer_id else "")
+        return canonical_symbol(
+            family=self.family, number=self.number, type_code=self.type_code or self.kind,
+            issuer_code=issuer_code, year=self.year,
+        )
+
+    def clean(self) -> None:
+        if self.number and not self.number.strip():
+            self.number = ""
+        self.number = (self.number or "").strip()
+        if self.issue_date and self.year and self.issue_date.year != self.year:
+            raise ValidationError({"year": _("The year does not match the issue date.")})
+        if self.issue_date and not self.year:
+            self.year = self.issue_date.year
+        if self.family != SymbolFamily.PARTY and self.number and not (self.issuer_code or (self.issuer_id and self.issuer.symbol_code)):
+            raise ValidationError({"issuer_code": _("A state document needs its issuer code (e.g. QH14).")})
+        if self.term_id and self.issue_date and not (self.term.start_year <= self.issue_date.year <= self.term.end_year):
+            raise ValidationError({"issue_date": _("The issue date lies outside the term.")})
+        self.symbol = self.compute_symbol()
+        self.search_text = search_key(" ".join(filter(None, [self.kind_word, self.symbol, self.symbol_printed, self.title])))
+
+
+class DirectiveAlias(models.Model):
+    """Another name under which a directive is cited ("Nghị quyết Trung ương 4 khóa XII")."""
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("directive"))
+    text = models.CharField(_("alias"), max_length=255)
+    key = models.CharField(max_length=255, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
+        constraints = [models.UniqueConstraint(fields=["directive", "key"], name="alias_unique_per_directive")]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def clean(self) -> None:
+        self.key = search_key(self.text)
+        if not self.key:
+            raise ValidationError({"text": _("An alias cannot be empty.")})
+
+
+class Aggregation(models.TextChoices):
+    SUM = "sum", _("Sum of contributions")
+    MAX = "max", _("Highest value reported")
+    LATEST = "latest", _("Latest value reported")
+
+
+class Target(models.Model):
+    """A measurable goal of a directive ("kết nạp 2000 đảng viên trong nhiệm kỳ")."""
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="targets", verbose_name=_("directive"))
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="targets",
+        verbose_name=_("organisation"), help_text=_("Whose goal it is; empty means everyone assigned."),
+    )
+    name = models.CharField(_("name"), max_length=255)
+    unit = models.CharField(_("unit"), max_length=60)
+    value = models.DecimalField(_("goal"), max_digits=14, decimal_places=2)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    aggregation = models.CharField(_("how contributions add up"), max_length=8, choices=Aggregation.choices, default=Aggregation.SUM)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["directive", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gt=0), name="target_value_positive",
+                                   violation_error_message=_("A goal must be greater than zero.")),
+            models.UniqueConstraint(fields=["directive", "organization", "name"], name="target_unique_name",
+                                    violation_error_message=_("This directive already has a target with this name here.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.value:g} {self.unit})"
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "month", _("Monthly")
+    QUARTERLY = "quarter", _("Quarterly")
+    HALF_YEARLY = "half", _("Every six months")
+    YEARLY = "year", _("Yearly")
+
+
+class Assignment(models.Model):
+    """Which subtree must implement a directive and how often units report on it.
+
+    ``reporter_kind`` names the units inside the subtree that are expected to report
+    (e.g. every cell monthly); empty means the assigned organisation itself.
+    """
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("directive"))
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("subtree"))
+    frequency = models.CharField(_("reporting frequency"), max_length=8, choices=Frequency.choices)
+    reporter_kind = models.CharField(
+        _("reporting units"), max_length=20, blank=True,
+        choices=[("", _("The assigned organisation itself"))] + list(Organization._meta.get_field("kind").choices),
+    )
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), null=True, blank=True)
+    due_days = models.PositiveSmallIntegerField(_("days after period end to report"), default=5)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["directive", "organization__path"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(start__lte=models.F("end")), name="assignment_interval",
+                                   violation_error_message=_("An assignment cannot end before it starts.")),
+            models.UniqueConstraint(fields=["directive", "organization", "reporter_kind", "start"], name="assignment_unique",
+                                    violation_error_message=_("This assignment already exists.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.directive} → {self.organization} ({self.get_frequency_display()})"
