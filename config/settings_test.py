@@ -3,8 +3,12 @@
 The suite runs with ``DATABASE_URL``/``REDIS_URL`` pointing at real PostgreSQL and Redis
 (``make test`` sets them); the ``embedded`` marker runs a subset with neither set.
 """
-from .settings import *  # noqa: F403
-from .settings import STORAGES
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "t" * 40)
+
+from .settings import *  # noqa: E402, F403
+from .settings import STORAGES  # noqa: E402
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

@@ -92,7 +92,7 @@ def primary_organization(user) -> Organization | None:
     roles = user_roles(user)
     if not roles:
         if getattr(user, "is_superuser", False):
-            return Organization.get_first_root_node()
+            return Organization.objects.get_first_root_node()
         return None
     return min((r.organization for r in roles), key=lambda o: (o.depth, o.path))
 

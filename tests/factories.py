@@ -18,7 +18,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "pw-Test-12345")
+    password = factory.django.Password("pw-Test-12345")
 
 
 def make_org(parent: Organization | None = None, *, code: str, kind: str = OrgKind.CELL, name: str | None = None,

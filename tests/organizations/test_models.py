@@ -1,0 +1,131 @@
+"""The organisation tree: constraints, subtree scoping and the services that change it."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from organizations import services
+from organizations.models import Organization, OrgKind, RoleKind, Term
+from organizations.selectors import (
+    ancestors, can_access, organization_in_scope_or_404, organization_search, organizations_in_scope, scope_q,
+)
+from organizations.text import fold, search_key
+from tests.factories import grant, make_org
+
+pytestmark = pytest.mark.django_db
+
+
+def codes(qs) -> set[str]:
+    return set(qs.values_list("code", flat=True))
+
+
+def test_role_covers_its_subtree_and_nothing_else(tree, make_user):
+    staff = make_user("staff_a", tree["A"])
+    assert codes(organizations_in_scope(staff)) == {"A", "A1", "A2", "A1a", "A1b"}
+    assert can_access(staff, tree["A1a"])
+    assert not can_access(staff, tree["B"])
+    assert not can_access(staff, tree["ROOT"]), "a role never covers the parent"
+
+
+def test_roles_at_two_places_union_their_subtrees(tree, make_user):
+    user = make_user("two_roles", tree["A1"])
+    grant(user, tree["B"], RoleKind.LEADER)
+    assert codes(organizations_in_scope(user)) == {"A1", "A1a", "A1b", "B", "B1"}
+    assert codes(organizations_in_scope(user, kinds=[RoleKind.LEADER])) == {"B", "B1"}
+
+
+def test_user_without_role_sees_nothing(tree, make_user):
+    nobody = make_user("nobody")
+    assert organizations_in_scope(nobody).count() == 0
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        organization_in_scope_or_404(nobody, tree["A"].pk)
+
+
+def test_dissolved_unit_role_no_longer_grants_scope(tree, make_user):
+    user = make_user("old", tree["B"])
+    tree["B"].valid_to = dt.date(2020, 1, 1)
+    tree["B"].save()
+    user._rt_roles = None
+    del user._rt_roles
+    assert organizations_in_scope(user).count() == 0
+
+
+def test_scope_q_filters_related_tables(tree, make_user):
+    from tests.factories import ReportFactory
+
+    ReportFactory(organization=tree["A1a"])
+    ReportFactory(organization=tree["B1"])
+    from meetings.models import Report
+
+    staff = make_user("s", tree["A"])
+    assert list(Report.objects.filter(scope_q(staff, "organization")).values_list("organization__code", flat=True)) == ["A1a"]
+
+
+def test_move_subtree_carries_descendants(tree):
+    services.organization_move(actor=None, organization=tree["A1"], new_parent=tree["B"])
+    moved = Organization.objects.get(code="A1a")
+    assert [o.code for o in ancestors(moved)] == ["ROOT", "B", "A1"]
+    assert codes(Organization.objects.filter(path__startswith=Organization.objects.get(code="B").path)) == {
+        "B", "B1", "A1", "A1a", "A1b"}
+
+
+def test_cannot_move_under_own_descendant(tree):
+    with pytest.raises(ValidationError):
+        services.organization_move(actor=None, organization=tree["A"], new_parent=tree["A1a"])
+
+
+def test_admin_cannot_change_outside_scope(tree, make_user):
+    admin = make_user("adm", tree["A"], RoleKind.ADMIN)
+    with pytest.raises(PermissionDenied):
+        services.organization_create(actor=admin, parent=tree["B"], code="B2", name="Chi bộ B2", kind=OrgKind.CELL)
+    created = services.organization_create(actor=admin, parent=tree["A2"], code="A2a", name="Chi bộ A2a", kind=OrgKind.CELL)
+    assert [o.code for o in ancestors(created)] == ["ROOT", "A", "A2"]
+
+
+def test_merge_keeps_history(tree):
+    services.organization_merge(actor=None, sources=[tree["A1"], tree["A2"]], target=tree["A"], on=dt.date(2025, 7, 1))
+    a1 = Organization.objects.get(code="A1")
+    assert a1.valid_to == dt.date(2025, 7, 1)
+    assert list(a1.successors.values_list("code", flat=True)) == ["A"]
+    assert codes(tree["A"].predecessors.all()) == {"A1", "A2"}
+
+
+def test_validity_interval_is_a_database_constraint(tree):
+    org = tree["A2"]
+    org.valid_from, org.valid_to = dt.date(2020, 1, 1), dt.date(2019, 1, 1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        org.save()
+
+
+def test_code_is_unique(tree):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_org(tree["A"], code="A1")
+
+
+def test_term_constraints(tree):
+    Term.objects.create(organization=tree["A"], ordinal=2, start_year=2015, end_year=2020)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Term.objects.create(organization=tree["A"], ordinal=2, start_year=2020, end_year=2025)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Term.objects.create(organization=tree["A"], ordinal=3, start_year=2025, end_year=2020)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Term.objects.create(ordinal=4, start_year=2020, end_year=2025)  # no body at all
+
+
+def test_accent_insensitive_search(tree, make_user):
+    user = make_user("u", tree["ROOT"])
+    assert codes(organization_search(user, "dang uy khoi")) == {"A"}
+    assert codes(organization_search(user, "ĐẢNG ỦY KHỐI")) == {"A"}
+    assert codes(organization_search(user, "chi bo a1")) == {"A1a", "A1b"}
+
+
+def test_fold_is_length_preserving_and_maps_d():
+    text = "Đảng ủy Khối Dân\u00a0– Chính - Ðảng"
+    assert fold(text) == "dang uy khoi dan - chinh - dang"
+    assert len(fold(text)) == len(text)
+    assert search_key("  Chỉ   đạo  sâu sát ") == "chi dao sau sat"
