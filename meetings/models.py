@@ -257,3 +257,57 @@ class TargetContribution(models.Model):
     def clean(self) -> None:
         if self.link_id and self.target_id and self.target.directive_id != self.link.directive_id:
             raise ValidationError({"target": _("This target belongs to another directive.")})
+
+
+class ReportAction(models.TextChoices):
+    CREATED = "created", _("Created")
+    EDITED = "edited", _("Edited")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
+    LINKED = "linked", _("Directive linked")
+    UNLINKED = "unlinked", _("Directive unlinked")
+    ATTACHED = "attached", _("File attached")
+
+
+class ReportEvent(models.Model):
+    """One change to a report: who, when, what changed (field → [old, new])."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events", verbose_name=_("report"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    action = models.CharField(_("action"), max_length=10, choices=ReportAction.choices)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("report history entry")
+        verbose_name_plural = _("report history")
+        ordering = ["report", "at", "id"]
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    """Attachments live under MEDIA_ROOT/reports/<org>/<report>/, outside static/."""
+    return f"reports/{instance.report.organization_id}/{instance.report_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file a report's text was taken from (.docx, .txt, .pdf), served only to users in scope."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("report"))
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["report", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

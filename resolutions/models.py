@@ -7,6 +7,7 @@ issuer + kind + term + title.
 """
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -217,3 +218,118 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.directive} → {self.organization} ({self.get_frequency_display()})"
+
+
+class SummaryPeriod(models.TextChoices):
+    """Periods summaries are computed for (a report's own period may be any interval)."""
+
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
+    HALF = "half", _("Half-year")
+    YEAR = "year", _("Year")
+    TERM = "term", _("Term")
+
+
+class ProgressSummary(models.Model):
+    """Implementation of one directive in one organisation's whole subtree over one period.
+
+    Computed by the summary jobs from reports and links (the ``meetings`` app writes these
+    rows); the dashboards only ever read them. Counts of units are additive up the tree:
+    a parent's row is its own figures plus the sum of its children's rows.
+    """
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="summaries", verbose_name=_("directive"))
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="summaries", verbose_name=_("organisation"))
+    period_kind = models.CharField(_("period"), max_length=8, choices=SummaryPeriod.choices)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    expected_units = models.PositiveIntegerField(_("units expected to report"), default=0)
+    reported_units = models.PositiveIntegerField(_("expected units that reported"), default=0)
+    reporting_units = models.PositiveIntegerField(_("units that reported"), default=0)
+    reports = models.PositiveIntegerField(_("reports"), default=0)
+    links_not_started = models.PositiveIntegerField(_("links: not started"), default=0)
+    links_in_progress = models.PositiveIntegerField(_("links: in progress"), default=0)
+    links_behind = models.PositiveIntegerField(_("links: behind schedule"), default=0)
+    links_done = models.PositiveIntegerField(_("links: completed"), default=0)
+    units_on_time = models.PositiveIntegerField(_("done on time"), default=0)
+    units_late = models.PositiveIntegerField(_("done late"), default=0)
+    units_pending = models.PositiveIntegerField(_("not done, within deadline"), default=0)
+    units_overdue = models.PositiveIntegerField(_("overdue"), default=0)
+    last_report_date = models.DateField(_("last report"), null=True, blank=True)
+    is_closed = models.BooleanField(_("closed (figures frozen)"), default=False)
+    amended_after_close = models.PositiveIntegerField(_("reports amended after close"), default=0)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("progress summary")
+        verbose_name_plural = _("progress summaries")
+        constraints = [
+            models.UniqueConstraint(fields=["directive", "organization", "period_kind", "period_start"],
+                                    name="summary_unique"),
+            models.CheckConstraint(condition=Q(period_start__lte=models.F("period_end")), name="summary_period_ordered"),
+            models.CheckConstraint(condition=Q(reported_units__lte=models.F("expected_units")), name="summary_reported_le_expected"),
+        ]
+        indexes = [models.Index(fields=["organization", "period_kind", "period_start"], name="summary_org_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.directive} / {self.organization} / {self.period_kind} {self.period_start:%m/%Y}"
+
+
+class TargetProgress(models.Model):
+    """A target's value in a summary's subtree and period, added up as the target says."""
+
+    summary = models.ForeignKey(ProgressSummary, on_delete=models.CASCADE, related_name="target_values")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="progress")
+    value = models.DecimalField(max_digits=16, decimal_places=2)
+    contributions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("target progress")
+        verbose_name_plural = _("target progress")
+        constraints = [models.UniqueConstraint(fields=["summary", "target"], name="target_progress_unique")]
+
+
+class PeriodClose(models.Model):
+    """A closed period ("chốt số liệu"): its summaries are frozen from ``closed_at`` on."""
+
+    period_kind = models.CharField(_("period"), max_length=8, choices=SummaryPeriod.choices)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    closed_at = models.DateTimeField(_("closed at"))
+
+    class Meta:
+        verbose_name = _("closed period")
+        verbose_name_plural = _("closed periods")
+        constraints = [models.UniqueConstraint(fields=["period_kind", "period_start"], name="period_close_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_period_kind_display()} {self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y}"
+
+
+class DocumentStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Being generated")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class SummaryDocument(models.Model):
+    """A generated periodic summary (DOCX + XLSX) for an organisation and a period."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="summary_documents", verbose_name=_("organisation"))
+    period_kind = models.CharField(_("period"), max_length=8, choices=SummaryPeriod.choices)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    status = models.CharField(_("status"), max_length=8, choices=DocumentStatus.choices, default=DocumentStatus.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    docx = models.FileField(_("DOCX"), upload_to="summaries/%Y/", blank=True)
+    xlsx = models.FileField(_("XLSX"), upload_to="summaries/%Y/", blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("summary document")
+        verbose_name_plural = _("summary documents")
+        ordering = ["-created_at"]

@@ -326,6 +326,7 @@ def _generate_reports(org: Organization, keys: list[str], directives: dict[str, 
         opening = rng.choice(OPENINGS)
         closing = rng.choice(CLOSINGS)
         assessment_roll = rng.random()
+        delay_days = rng.randint(1, 12)  # most units report within the 5-day window, some late
         title = f"Báo cáo sinh hoạt chi bộ định kỳ tháng {month:02d}/{DEMO_YEAR} — {org.short_name or org.name}"
         if skip or title in existing:
             continue
@@ -351,12 +352,13 @@ def _generate_reports(org: Organization, keys: list[str], directives: dict[str, 
                           expected_attendance=total, created_by=author)
         meeting.full_clean()
         meeting.save()
-        now = timezone.now()
+        period_end = _month_end(DEMO_YEAR, month)
+        submitted = timezone.make_aware(dt.datetime.combine(period_end + dt.timedelta(days=delay_days), dt.time(9, 30)))
         report = Report(organization=org, meeting=meeting, kind="periodic", period_kind="month",
-                        period_start=dt.date(DEMO_YEAR, month, 1), period_end=_month_end(DEMO_YEAR, month),
+                        period_start=dt.date(DEMO_YEAR, month, 1), period_end=period_end,
                         title=title, body=body, author=author, status=status,
-                        submitted_at=now if status != ReportStatus.DRAFT else None,
-                        reviewed_at=now if status == ReportStatus.ACCEPTED else None,
+                        submitted_at=submitted if status != ReportStatus.DRAFT else None,
+                        reviewed_at=submitted + dt.timedelta(days=2) if status == ReportStatus.ACCEPTED else None,
                         search_text=search_key(f"{title} {body}"))
         report.full_clean()
         report.save()
