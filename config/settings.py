@@ -219,7 +219,10 @@ if not DEBUG:
 
 # --- Product limits ---------------------------------------------------------------------
 PAGE_SIZE = 25
+# Attachments (.docx/.txt/.pdf) larger than this are refused with a message.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,176 @@
+"""Report entry and review rules: scope, workflow, optimistic locking, NFC, history, uploads."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import unicodedata
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from meetings import services
+from meetings.models import Report, ReportStatus
+from organizations.models import RoleKind
+from tests.factories import DirectiveFactory, TargetFactory
+
+pytestmark = pytest.mark.django_db
+
+BODY = "Chi bộ tiếp tục thực hiện Chỉ thị số 05-CT/TW của Bộ Chính trị."
+
+
+@pytest.fixture
+def people(tree, make_user):
+    return {
+        "staff_a1": make_user("staff_a1", tree["A1"], RoleKind.STAFF),
+        "staff_a": make_user("staff_a", tree["A"], RoleKind.STAFF),
+        "staff_b": make_user("staff_b", tree["B"], RoleKind.STAFF),
+        "leader_a": make_user("leader_a", tree["A"], RoleKind.LEADER),
+        "leader_a1": make_user("leader_a1", tree["A1"], RoleKind.LEADER),
+        "leader_b": make_user("leader_b", tree["B"], RoleKind.LEADER),
+    }
+
+
+def draft(actor, org, **kw) -> Report:
+    fields = dict(kind="periodic", period_kind="month", period_start=dt.date(2019, 3, 1),
+                  period_end=dt.date(2019, 3, 31), title="Báo cáo tháng 3/2019", body=BODY)
+    fields.update(kw)
+    return services.report_create(actor=actor, organization=org, **fields)
+
+
+def test_staff_create_only_inside_their_subtree(tree, people):
+    report = draft(people["staff_a"], tree["A1a"])
+    assert report.status == ReportStatus.DRAFT and report.author == people["staff_a"]
+    with pytest.raises(PermissionDenied):
+        draft(people["staff_b"], tree["A1a"])
+    with pytest.raises(PermissionDenied):
+        draft(people["staff_a1"], tree["A"]), "a role never covers the parent"
+
+
+def test_text_is_stored_nfc(tree, people):
+    nfd = unicodedata.normalize("NFD", "Báo cáo Đảng ủy tháng 3")
+    report = draft(people["staff_a1"], tree["A1a"], title=nfd, body=nfd + "\r\nDòng hai")
+    assert report.title == unicodedata.normalize("NFC", nfd)
+    assert unicodedata.is_normalized("NFC", report.body) and "\r" not in report.body
+
+
+def test_period_end_before_start_is_refused_with_a_message(tree, people):
+    with pytest.raises(ValidationError) as err:
+        draft(people["staff_a1"], tree["A1a"], period_start=dt.date(2019, 4, 1), period_end=dt.date(2019, 3, 1))
+    assert "period" in str(err.value).lower()
+    assert Report.objects.count() == 0
+
+
+def test_second_save_from_a_stale_version_is_refused(tree, people):
+    report = draft(people["staff_a1"], tree["A1a"])
+    first = services.report_update(actor=people["staff_a1"], report_id=report.pk, expected_version=1,
+                                   title="Bản của người thứ nhất")
+    assert first.version == 2
+    with pytest.raises(services.ConcurrentEditError) as err:
+        services.report_update(actor=people["staff_a"], report_id=report.pk, expected_version=1,
+                               title="Bản của người thứ hai")
+    assert err.value.current.title == "Bản của người thứ nhất"
+    assert Report.objects.get(pk=report.pk).title == "Bản của người thứ nhất"
+
+
+def test_workflow_submit_accept_by_leader_above(tree, people):
+    report = draft(people["staff_a1"], tree["A1a"])
+    submitted = services.report_submit(actor=people["staff_a1"], report_id=report.pk)
+    assert submitted.status == ReportStatus.SUBMITTED and submitted.submitted_at
+    with pytest.raises(ValidationError):
+        services.report_update(actor=people["staff_a1"], report_id=report.pk, expected_version=submitted.version,
+                               title="sửa sau khi nộp")
+    with pytest.raises(PermissionDenied):
+        services.report_accept(actor=people["leader_b"], report_id=report.pk)  # sibling subtree
+    accepted = services.report_accept(actor=people["leader_a1"], report_id=report.pk)  # A1 is above A1a
+    assert accepted.status == ReportStatus.ACCEPTED and accepted.reviewed_by == people["leader_a1"]
+    actions = list(accepted.events.values_list("action", flat=True))
+    assert actions == ["created", "submitted", "accepted"]
+
+
+def test_a_leader_cannot_accept_their_own_level(tree, people):
+    report = draft(people["staff_a"], tree["A"])
+    services.report_submit(actor=people["staff_a"], report_id=report.pk)
+    with pytest.raises(PermissionDenied):
+        services.report_accept(actor=people["leader_a"], report_id=report.pk)
+
+
+def test_return_needs_a_reason_and_reopens_for_editing(tree, people):
+    report = draft(people["staff_a1"], tree["A1a"])
+    services.report_submit(actor=people["staff_a1"], report_id=report.pk)
+    with pytest.raises(ValidationError):
+        services.report_return(actor=people["leader_a"], report_id=report.pk, reason="   ")
+    returned = services.report_return(actor=people["leader_a"], report_id=report.pk, reason="Thiếu số liệu tháng 3")
+    assert returned.status == ReportStatus.RETURNED and returned.review_note == "Thiếu số liệu tháng 3"
+    edited = services.report_update(actor=people["staff_a1"], report_id=report.pk, expected_version=returned.version,
+                                    body=BODY + "\nBổ sung số liệu.")
+    assert edited.version == returned.version + 1
+    history = list(edited.events.order_by("id").values_list("action", "note"))
+    assert ("returned", "Thiếu số liệu tháng 3") in history and history[-1][0] == "edited"
+
+
+def test_links_with_spans_and_contributions(tree, people):
+    directive = DirectiveFactory()
+    target = TargetFactory(directive=directive)
+    report = draft(people["staff_a1"], tree["A1a"])
+    start = report.body.index("Chỉ thị")
+    end = report.body.index(" của")
+    links = services.report_set_links(actor=people["staff_a1"], report=report, links=[
+        services.LinkInput(directive_id=directive.pk, assessment="done", note="Đã quán triệt",
+                           spans=[(start, end)], contributions={target.pk: "12,5"}),
+    ])
+    link = links[0]
+    assert link.spans.get().text == "Chỉ thị số 05-CT/TW"
+    assert str(link.contributions.get().value) == "12.50"
+    with pytest.raises(ValidationError):
+        services.report_set_links(actor=people["staff_a1"], report=report, links=[
+            services.LinkInput(directive_id=directive.pk, contributions={target.pk: "mười"})])
+    services.report_set_links(actor=people["staff_a1"], report=report, links=[])
+    assert report.links.count() == 0
+    assert list(report.events.values_list("action", flat=True)) == ["created", "linked", "unlinked"]
+
+
+def _docx_bytes(text: str) -> bytes:
+    import docx
+
+    document = docx.Document()
+    for line in text.split("\n"):
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_upload_extracts_docx_and_txt(tree, people, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    report = draft(people["staff_a1"], tree["A1a"])
+    attachment, text = services.attachment_add(actor=people["staff_a1"], report=report, name="bao-cao.docx",
+                                               data=_docx_bytes("Dòng một\nChỉ thị 05-CT/TW"))
+    assert "Chỉ thị 05-CT/TW" in text and attachment.size > 0
+    assert str(tmp_path) in attachment.file.path and "static" not in attachment.file.path
+    _, text = services.attachment_add(actor=people["staff_a1"], report=report, name="a.txt",
+                                      data="Nghị quyết 54".encode())
+    assert text == "Nghị quyết 54"
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("virus.exe", b"MZ....", "Only .docx, .txt and .pdf"),
+    ("fake.docx", b"not a zip", "damaged"),
+    ("fake.pdf", b"hello", "not a PDF"),
+    ("empty.txt", b"", "empty"),
+])
+def test_upload_rejects_bad_files_with_a_message(tree, people, settings, tmp_path, name, data, message):
+    settings.MEDIA_ROOT = tmp_path
+    report = draft(people["staff_a1"], tree["A1a"])
+    with pytest.raises(ValidationError) as err:
+        services.attachment_add(actor=people["staff_a1"], report=report, name=name, data=data)
+    assert message in " ".join(err.value.messages)
+    assert report.attachments.count() == 0
+
+
+def test_upload_size_limit(tree, people, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.ATTACHMENT_MAX_BYTES = 1000
+    report = draft(people["staff_a1"], tree["A1a"])
+    with pytest.raises(ValidationError) as err:
+        services.attachment_add(actor=people["staff_a1"], report=report, name="big.txt", data=b"a" * 1001)
+    assert "limit" in " ".join(err.value.messages)
