@@ -288,6 +288,9 @@ class TargetProgress(models.Model):
         verbose_name_plural = _("target progress")
         constraints = [models.UniqueConstraint(fields=["summary", "target"], name="target_progress_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.target}: {self.value:g}"
+
 
 class PeriodClose(models.Model):
     """A closed period ("chốt số liệu"): its summaries are frozen from ``closed_at`` on."""
@@ -333,3 +336,6 @@ class SummaryDocument(models.Model):
         verbose_name = _("summary document")
         verbose_name_plural = _("summary documents")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organization} — {self.get_period_kind_display()} {self.period_start:%d/%m/%Y}"
