@@ -1,16 +1,27 @@
-"""Root URL configuration."""
+"""Root URL configuration.
+
+The home page ("/") belongs to ``meetings``: it shows the user's organisation together with
+its latest reports, and only ``meetings`` may know both (organizations ← resolutions ←
+meetings). Organisation pages therefore live under ``to-chuc/``.
+"""
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from config.views import healthz
+from meetings.views import home
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("quan-tri/", admin.site.urls),
-    path("", include("organizations.urls")),
+    path("", home, name="home"),
+    path("to-chuc/", include("organizations.urls")),
     path("van-ban/", include("resolutions.urls")),
     path("bao-cao/", include("meetings.urls")),
+    path("tong-hop/", include("meetings.urls_summaries")),
 ]

@@ -1,0 +1,126 @@
+"""Forms for meeting and report entry. They bind and validate input; rules live in services.py."""
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Organization, Term
+from organizations.text import clean_input
+
+from .extract import ALLOWED, max_upload_bytes
+from .models import Assessment, Meeting, MeetingKind, PeriodKind, ReportKind
+
+DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+
+class NFCFormMixin:
+    """Normalise every text input to NFC before validation, so what is stored is what is compared."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str):
+                cleaned[name] = clean_input(value)
+        return cleaned
+
+
+class StyledFormMixin:
+    """Give widgets Bootstrap classes so templates can render fields generically."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else (
+                "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control")
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+class OrganizationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organization) -> str:
+        return f"{'— ' * max(obj.depth - 1, 0)}{obj}"
+
+
+class MeetingForm(NFCFormMixin, StyledFormMixin, forms.Form):
+    organization = OrganizationChoiceField(label=_("Organisation"), queryset=Organization.objects.none())
+    kind = forms.ChoiceField(label=_("Kind of meeting"), choices=MeetingKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    term = forms.ModelChoiceField(label=_("Term"), queryset=Term.objects.none(), required=False)
+    sequence = forms.IntegerField(label=_("Sequence number in the term"), min_value=1, required=False,
+                                  help_text=_("For numbered meetings such as “Hội nghị lần thứ 14”."))
+    place = forms.CharField(label=_("Place"), max_length=255, required=False)
+    attendance = forms.IntegerField(label=_("Attendance"), min_value=0, required=False)
+    expected_attendance = forms.IntegerField(label=_("Expected attendance"), min_value=0, required=False)
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = organizations if organizations is not None else Organization.objects.none()
+        self.fields["organization"].queryset = qs.order_by("path")
+        self.fields["term"].queryset = Term.objects.filter(organization__in=qs).select_related("organization")
+
+
+class ReportForm(NFCFormMixin, StyledFormMixin, forms.Form):
+    organization = OrganizationChoiceField(label=_("Organisation"), queryset=Organization.objects.none())
+    meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=Meeting.objects.none(), required=False,
+                                     help_text=_("Leave empty for a periodic report not adopted at a meeting."))
+    kind = forms.ChoiceField(label=_("Kind of report"), choices=ReportKind.choices)
+    period_kind = forms.ChoiceField(label=_("Reporting period"), choices=PeriodKind.choices)
+    period_start = forms.DateField(label=_("Period start"), widget=DATE_INPUT)
+    period_end = forms.DateField(label=_("Period end"), widget=DATE_INPUT)
+    title = forms.CharField(label=_("Title"), max_length=400)
+    body = forms.CharField(label=_("Text of the report"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
+                           help_text=_("Type or paste the text, or upload a file below."))
+    upload = forms.FileField(
+        label=_("Take the text from a file"), required=False,
+        help_text=_("A .docx, .txt or text .pdf file of at most %(mb)d MB; it is kept as an attachment.")
+        % {"mb": max_upload_bytes() // (1024 * 1024)},
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ALLOWED)}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, organizations=None, meetings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = (organizations if organizations is not None else Organization.objects.none()).order_by("path")
+        self.fields["meeting"].queryset = meetings if meetings is not None else Meeting.objects.none()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and start > end:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+        meeting, org = cleaned.get("meeting"), cleaned.get("organization")
+        if meeting and org and meeting.organization_id != org.pk:
+            self.add_error("meeting", _("This meeting belongs to another organisation."))
+        if not (cleaned.get("body") or "").strip() and not cleaned.get("upload"):
+            self.add_error("body", _("Type the text of the report or upload a file."))
+        return cleaned
+
+
+class ReturnForm(NFCFormMixin, StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason for returning the report"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LinkRowForm(NFCFormMixin, StyledFormMixin, forms.Form):
+    """One directive row of the linking step: keep it or not, how far, a short narrative."""
+
+    directive = forms.IntegerField(widget=forms.HiddenInput)
+    keep = forms.BooleanField(label=_("Link"), required=False, initial=True)
+    assessment = forms.ChoiceField(label=_("Assessment"), choices=Assessment.choices, initial=Assessment.IN_PROGRESS)
+    note = forms.CharField(label=_("Narrative"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    spans = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_spans(self) -> list[tuple[int, int]]:
+        raw = self.cleaned_data.get("spans") or ""
+        spans = []
+        for part in filter(None, raw.split(";")):
+            try:
+                start, end = (int(x) for x in part.split(":"))
+            except ValueError as exc:
+                raise forms.ValidationError(_("Invalid citation position.")) from exc
+            spans.append((start, end))
+        return spans
