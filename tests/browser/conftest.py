@@ -41,8 +41,9 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+def page(browser, request):
+    context = browser.new_context(locale=request.node.get_closest_marker("vietnamese") and "vi-VN" or "en-US",
+                                  viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page

@@ -33,7 +33,7 @@ def test_staff_enter_link_submit_and_leader_accepts(page, live_server, demo, art
     page.get_by_role("button", name="Save the meeting").click()
     page.wait_for_url("**/bao-cao/moi/?meeting=*")
 
-    page.get_by_label("Kind of report", exact=True).select_option("periodic")
+    page.get_by_label("Kind of report").select_option("periodic")
     page.get_by_label("Reporting period").select_option("quarter")
     page.get_by_label("Period start").fill("01/07/2018")
     page.get_by_label("Period end").fill("30/09/2018")
