@@ -5,7 +5,14 @@ from django.contrib import admin
 
 from organizations.admin import ScopedAdminMixin
 
-from .models import CitedSpan, ImplementationLink, Meeting, MeetingParticipant, Report, TargetContribution
+from .models import (
+    CitedSpan,
+    ImplementationLink,
+    Meeting,
+    MeetingParticipant,
+    Report,
+    TargetContribution,
+)
 
 
 class _ScopedInline(admin.TabularInline):

@@ -230,6 +230,9 @@ class CitedSpan(models.Model):
             models.UniqueConstraint(fields=["link", "start"], name="span_unique_start"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.text} [{self.start}:{self.end}]"
+
     def clean(self) -> None:
         body = self.link.report.body if self.link_id else ""
         if self.end > len(body) or body[self.start:self.end] != self.text:
@@ -253,6 +256,9 @@ class TargetContribution(models.Model):
             models.CheckConstraint(condition=Q(value__gte=0), name="contribution_nonnegative",
                                    violation_error_message=_("A contribution cannot be negative.")),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.target}: {self.value:g}"
 
     def clean(self) -> None:
         if self.link_id and self.target_id and self.target.directive_id != self.link.directive_id:
@@ -286,8 +292,11 @@ class ReportEvent(models.Model):
         verbose_name_plural = _("report history")
         ordering = ["report", "at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.report_id} v{self.version} {self.action}"
 
-def attachment_path(instance: "Attachment", filename: str) -> str:
+
+def attachment_path(instance: Attachment, filename: str) -> str:
     """Attachments live under MEDIA_ROOT/reports/<org>/<report>/, outside static/."""
     return f"reports/{instance.report.organization_id}/{instance.report_id}/{filename}"
 

@@ -7,7 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from meetings.models import ImplementationLink, Meeting, MeetingKind, PeriodKind, Report, ReportKind
-from organizations.models import Organ, OrganKind, Organization, OrgKind, Role, RoleKind, Term
+from organizations.models import Organ, Organization, OrganKind, OrgKind, Role, RoleKind, Term
 from resolutions.models import Assignment, Directive, Frequency, Target
 from resolutions.symbols import DirectiveKind
 

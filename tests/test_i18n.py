@@ -19,7 +19,8 @@ def _entries(po: Path) -> list[tuple[str, str, bool]]:
         if "msgid" not in block:
             continue
         fuzzy = "#, fuzzy" in block or ", fuzzy" in block
-        def collect(key: str) -> str:
+
+        def collect(key: str, block: str = block) -> str:
             out, on = [], False
             for line in block.splitlines():
                 if re.match(rf"^{key}(\[\d+\])? ", line):

@@ -73,12 +73,12 @@ def _admin_urls(obj_by_model) -> list[str]:
     urls = []
     for model, model_admin in admin.site._registry.items():
         info = (model._meta.app_label, model._meta.model_name)
-        urls.append(reverse("admin:%s_%s_changelist" % info))
+        urls.append(reverse("admin:{}_{}_changelist".format(*info)))
         if model_admin.has_add_permission.__func__ is not None:
-            urls.append(reverse("admin:%s_%s_add" % info))
+            urls.append(reverse("admin:{}_{}_add".format(*info)))
         obj = obj_by_model.get(model)
         if obj is not None:
-            urls.append(reverse("admin:%s_%s_change" % info, args=[obj.pk]))
+            urls.append(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
     return urls
 
 

@@ -19,7 +19,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from meetings.models import (
-    Assessment, CitedSpan, ImplementationLink, Meeting, MeetingParticipant, Report, ReportStatus,
+    Assessment,
+    CitedSpan,
+    ImplementationLink,
+    Meeting,
+    MeetingParticipant,
+    Report,
+    ReportStatus,
     TargetContribution,
 )
 from organizations.models import Organ, Organization, Person, Position, Role, Term
@@ -364,7 +370,7 @@ def _generate_reports(org: Organization, keys: list[str], directives: dict[str, 
         report.save()
         result.add("meetings")
         result.add("reports")
-        for key, (surface, _sentence, n) in choices.items():
+        for key, (_surface, _sentence, n) in choices.items():
             assessment = Assessment.DONE if assessment_roll > 0.85 else (
                 Assessment.BEHIND if assessment_roll < 0.1 else Assessment.IN_PROGRESS)
             link = _link(report, directives[key], [spans[key]], result, assessment)

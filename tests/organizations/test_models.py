@@ -10,7 +10,12 @@ from django.db import IntegrityError, transaction
 from organizations import services
 from organizations.models import Organization, OrgKind, RoleKind, Term
 from organizations.selectors import (
-    ancestors, can_access, organization_in_scope_or_404, organization_search, organizations_in_scope, scope_q,
+    ancestors,
+    can_access,
+    organization_in_scope_or_404,
+    organization_search,
+    organizations_in_scope,
+    scope_q,
 )
 from organizations.text import fold, search_key
 from tests.factories import grant, make_org

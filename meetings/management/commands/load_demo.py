@@ -1,12 +1,15 @@
 """``python manage.py load_demo``: the demo from the corpus plus a generated year of reports."""
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings.demo.loader import DEMO_PASSWORD, load_demo
+from meetings.demo.loader import DEMO_PASSWORD, DEMO_YEAR, load_demo
+from meetings.summaries import summaries_compute
+from resolutions.models import ProgressSummary
 
 
 class Command(BaseCommand):
@@ -25,12 +28,15 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         result, users = load_demo(seed=seed)
+        if result.total or not ProgressSummary.objects.exists():
+            computed = summaries_compute(start=dt.date(DEMO_YEAR, 1, 1), end=dt.date(DEMO_YEAR, 12, 31))
+            result.add("progress summaries", computed.rows)
         elapsed = time.monotonic() - started
         if result.total:
             summary = ", ".join(f"{n} {name}" for name, n in result.created.items())
             self.stdout.write(self.style.SUCCESS(f"Demo loaded in {elapsed:.1f}s: {summary}."))
         else:
             self.stdout.write(self.style.SUCCESS(f"Demo already loaded: nothing to change ({elapsed:.1f}s)."))
-        self.stdout.write("\nDemo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         for username, role, org in users:
             self.stdout.write(f"  {username:<14} {role:<10} {org}")
