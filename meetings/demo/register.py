@@ -172,15 +172,17 @@ CORPUS_REPORTS = [
          title="Kết quả công tác xây dựng đảng năm 2018 và nhiệm vụ trọng tâm năm 2019"),
 ]
 
-# directive key, org code, frequency, reporter kind
-ASSIGNMENTS = [
-    ("CT05", "HCM", "month", "cell"), ("CT05", "HN", "month", "cell"),
-    ("TW4_XII", "HCM", "quarter", "cell"), ("TW4_XII", "HN", "quarter", "cell"),
-    ("NQ54QH", "HCM", "quarter", "grassroots"), ("NQ08TU", "HCM", "quarter", "grassroots"),
-    ("KL21_2017", "HCM", "half", "bloc"), ("KL21_2017", "HCM", "half", "district"),
-    ("HN_CTR07", "HN", "quarter", "grassroots"),
-    ("KDCD_HCM_DH2", "HCM-KDCD", "half", "grassroots"), ("KCQ_HN_DH12", "HN-KCQ", "half", "grassroots"),
+# directive key, org code, frequency, reporter kind. Cells and grassroots cells (chi bộ cơ sở)
+# are the units that meet monthly and report; the blocs and districts report on KL 21.
+_CELL_ASSIGNMENTS = [
+    ("CT05", "HCM", "month"), ("CT05", "HN", "month"),
+    ("TW4_XII", "HCM", "quarter"), ("TW4_XII", "HN", "quarter"),
+    ("NQ54QH", "HCM", "quarter"), ("NQ08TU", "HCM", "quarter"),
+    ("HN_CTR07", "HN", "quarter"),
+    ("KDCD_HCM_DH2", "HCM-KDCD", "half"), ("KCQ_HN_DH12", "HN-KCQ", "half"),
 ]
+ASSIGNMENTS = [(key, org, freq, kind) for key, org, freq in _CELL_ASSIGNMENTS for kind in ("cell", "grassroots_cell")]
+ASSIGNMENTS += [("KL21_2017", "HCM", "half", "bloc"), ("KL21_2017", "HCM", "half", "district")]
 
 # directive key, org code or None, name, unit, value, deadline, aggregation
 TARGETS = [
