@@ -301,9 +301,20 @@ def generate_subtree(directives: dict[str, Directive], author, result: DemoResul
         cell = _ensure_org(f"HCM-KDCD-STNMT-CB{i:02d}", stnmt, "cell", f"{cell_name} — Đảng bộ Sở Tài nguyên và Môi trường",
                            cell_name, rng.randint(8, 25), result)
         reporters.append((cell, _directive_keys("HCM", "HCM-KDCD", rng)))
+    _fill_member_counts(result)
     targets = {t.directive_id: t for t in Target.objects.filter(directive__in=list(directives.values()))}
     for org, keys in reporters:
         _generate_reports(org, keys, directives, targets, author, rng, result)
+
+
+def _fill_member_counts(result: DemoResult) -> None:
+    """Committees without a count get the sum of the units below them (deepest first, so it adds up)."""
+    for org in Organization.objects.filter(member_count=0).order_by("-depth"):
+        below = Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1)
+        total = sum(below.values_list("member_count", flat=True))
+        if total:
+            Organization.objects.filter(pk=org.pk).update(member_count=total)
+            result.add("member counts")
 
 
 def _directive_keys(city: str, parent_code: str, rng: random.Random) -> list[str]:
