@@ -17,7 +17,11 @@ from . import selectors, services
 
 def home(request: HttpRequest) -> HttpResponse:
     """The user's organisation at a glance; a user without a role gets an explanation."""
-    return render(request, "home.html", {"summary": selectors.home_summary(request.user)})
+    return render(request, "home.html", {
+        "summary": selectors.home_summary(request.user),
+        "can_enter": _can_enter_reports(request.user),
+        "can_lead": request.user.is_superuser or any(r.kind == "leader" for r in user_roles(request.user)),
+    })
 
 
 def report_list(request: HttpRequest) -> HttpResponse:
