@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from organizations.admin import ScopedAdminMixin
+from organizations.admin import InlineOfScopedParent, ScopedAdminMixin
 
 from .models import (
     CitedSpan,
@@ -15,29 +15,13 @@ from .models import (
 )
 
 
-class _ScopedInline(admin.TabularInline):
-    extra = 0
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return True
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return True
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return True
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return True
-
-
-class ParticipantInline(_ScopedInline):
+class ParticipantInline(InlineOfScopedParent):
     model = MeetingParticipant
     autocomplete_fields = ["person"]
     raw_id_fields = ["position"]
 
 
-class ReportInline(_ScopedInline):
+class ReportInline(InlineOfScopedParent):
     model = Report
     fields = ["title", "kind", "period_kind", "period_start", "period_end", "status"]
     show_change_link = True
@@ -55,7 +39,7 @@ class MeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     inlines = [ParticipantInline, ReportInline]
 
 
-class LinkInline(_ScopedInline):
+class LinkInline(InlineOfScopedParent):
     model = ImplementationLink
     autocomplete_fields = ["directive"]
     show_change_link = True
@@ -74,11 +58,11 @@ class ReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
     inlines = [LinkInline]
 
 
-class SpanInline(_ScopedInline):
+class SpanInline(InlineOfScopedParent):
     model = CitedSpan
 
 
-class ContributionInline(_ScopedInline):
+class ContributionInline(InlineOfScopedParent):
     model = TargetContribution
 
 

@@ -62,6 +62,24 @@ class ScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class InlineOfScopedParent(admin.TabularInline):
+    """Inline rows follow their parent object's permission (checked by the parent's ScopedAdminMixin)."""
+
+    extra = 0
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return True
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return True
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return True
+
+
 @admin.register(Organization)
 class OrganizationAdmin(ScopedAdminMixin, TreeAdmin):
     scope_field = ""

@@ -3,28 +3,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from organizations.admin import ScopedAdminMixin
+from organizations.admin import InlineOfScopedParent, ScopedAdminMixin
 from organizations.text import search_key
 
 from .models import Assignment, Directive, DirectiveAlias, Target
 
 
-class AliasInline(admin.TabularInline):
+class AliasInline(InlineOfScopedParent):
     model = DirectiveAlias
-    extra = 0
     fields = ["text"]
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return True
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return True
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return True
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return True
 
 
 class TargetInline(AliasInline):
