@@ -39,7 +39,7 @@ class Meeting(models.Model):
     title = models.CharField(_("title"), max_length=300)
     date = models.DateField(_("date"))
     date_year_inferred = models.BooleanField(
-        _("year inferred"), default=False, help_text=_("The source gave no year (\u201cNgày 14/9\u201d); it was inferred."),
+        _("year inferred"), default=False, help_text=_("The source gave no year (“Ngày 14/9”); it was inferred."),
     )
     place = models.CharField(_("place"), max_length=255, blank=True)
     attendance = models.PositiveIntegerField(_("attendance"), null=True, blank=True)
