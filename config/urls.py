@@ -23,5 +23,6 @@ urlpatterns = [
     path("to-chuc/", include("organizations.urls")),
     path("van-ban/", include("resolutions.urls")),
     path("bao-cao/", include("meetings.urls")),
+    path("dashboard/", include("resolutions.urls_dashboard")),
     path("tong-hop/", include("meetings.urls_summaries")),
 ]

@@ -1,11 +1,16 @@
-"""Template context: the organisation the signed-in user works for."""
+"""Template context: the signed-in user's roles (memoised per request, so no extra query)."""
 from __future__ import annotations
 
-from .selectors import primary_organization, user_roles
+from .models import RoleKind
+from .selectors import user_roles
 
 
 def user_scope(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"home_org": primary_organization(user), "user_roles": user_roles(user)}
+    roles = user_roles(user)
+    return {
+        "user_roles": roles,
+        "is_leader": user.is_superuser or any(r.kind == RoleKind.LEADER for r in roles),
+    }

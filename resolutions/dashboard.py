@@ -1,0 +1,713 @@
+"""Reads behind the leaders' dashboards: every figure comes from the precomputed summaries.
+
+Why this module exists (DESIGN §5): at national scale a subtree holds tens of thousands of
+units and millions of report–directive links, so a dashboard may never touch the links at
+request time. It reads ``ProgressSummary``/``TargetProgress`` rows only — a row already
+covers the organisation's whole subtree — and every function here runs a fixed number of
+queries whatever the size of the tree or of the data: one query per kind of figure, never
+one per unit or per directive. Lists that grow with the tree (units of a level, children of
+a large committee) are paginated in SQL.
+
+Scope: dashboards are for leaders. An organisation is visible when one of the user's
+*leader* roles covers it (or the user is a superuser); anything else is a 404 so ids
+never leak, and a signed-in user with no leader role gets a 403 on the dashboard home.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, NullIf
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from organizations.models import ORG_LEVELS, Organization, RoleKind
+from organizations.selectors import (
+    ancestors,
+    can_access,
+    organization_in_scope_or_404,
+    user_roles,
+)
+
+from . import periods as P
+from .models import Aggregation, Directive, ProgressSummary, Target, TargetProgress
+from .periods import Period
+
+LEADER = (RoleKind.LEADER,)
+#: How many periods the trend column and the time charts show (the selected one included).
+TREND_LENGTH = 6
+HISTORY_LENGTH = 12
+#: Periods offered in the period drop-down (most recent first).
+PERIOD_CHOICES_LIMIT = 60
+#: Units per page in the drill-down and the matrix: large committees have hundreds of children.
+UNITS_PER_PAGE = 100
+#: Directive rows per dashboard page, and directive columns per matrix page.
+DIRECTIVES_PER_PAGE = 25
+MATRIX_COLUMNS = 20
+MATRIX_UNITS_PER_PAGE = 50
+
+LEVEL_LABELS: dict[int, str] = {
+    1: gettext_lazy("Provincial level"),
+    2: gettext_lazy("Upper-grassroots level (districts, blocs, communes)"),
+    3: gettext_lazy("Grassroots level"),
+    4: gettext_lazy("Below grassroots (sections, cells)"),
+}
+
+
+def kinds_of_level(level: int) -> list[str]:
+    """Organisation kinds at an administrative level (ORG_LEVELS inverted)."""
+    return [str(kind) for kind, lvl in ORG_LEVELS.items() if lvl == level]
+
+
+# --------------------------------------------------------------------------------------
+# Scope
+# --------------------------------------------------------------------------------------
+def leader_home(user) -> Organization:
+    """The organisation a leader's dashboard opens on: the highest one they lead.
+
+    Signed-in users without a leader role get a 403 (they exist, they just may not read
+    dashboards); superusers start at the root.
+    """
+    leading = [r.organization for r in user_roles(user) if r.kind == RoleKind.LEADER and r.organization.is_active]
+    if not leading:
+        root = Organization.objects.get_first_root_node() if getattr(user, "is_superuser", False) else None
+        if root is None:
+            raise PermissionDenied(_("The dashboards are for the leaders of a committee."))
+        return root
+    return min(leading, key=lambda o: (o.depth, o.path))
+
+
+def dashboard_organization_or_404(user, org_id: int) -> Organization:
+    """An organisation inside the user's leader scope; any other id is a 404."""
+    return organization_in_scope_or_404(user, org_id, kinds=LEADER)
+
+
+def breadcrumbs(user, org: Organization) -> list[Organization]:
+    """Ancestors the leader may open (one query), so the trail never links out of scope."""
+    return [a for a in ancestors(org) if can_access(user, a, kinds=LEADER)]
+
+
+# --------------------------------------------------------------------------------------
+# Periods
+# --------------------------------------------------------------------------------------
+def period_label(period: Period) -> str:
+    """A translatable label ("Quarter 4/2019"): ``Period.label_vi`` is Vietnamese only."""
+    y = period.start.year
+    if period.kind == P.MONTH:
+        return _("Month %(month)s/%(year)s") % {"month": f"{period.start.month:02d}", "year": y}
+    if period.kind == P.QUARTER:
+        return _("Quarter %(quarter)s/%(year)s") % {"quarter": (period.start.month - 1) // 3 + 1, "year": y}
+    if period.kind == P.HALF:
+        return _("Half-year %(half)s/%(year)s") % {"half": (period.start.month - 1) // 6 + 1, "year": y}
+    if period.kind == P.YEAR:
+        return _("Year %(year)s") % {"year": y}
+    return _("Term %(start)s–%(end)s") % {"start": y, "end": period.end.year}
+
+
+@dataclass
+class PeriodSelection:
+    """The period a page shows, and why (asked for, current, or the latest with figures)."""
+
+    period: Period
+    kind: str
+    requested: Period
+    fell_back: bool = False
+    error: str = ""
+    available: list[Period] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return period_label(self.period)
+
+    @property
+    def requested_label(self) -> str:
+        return period_label(self.requested)
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        keys = [p.key for p in self.available]
+        out = [(p.key, period_label(p)) for p in self.available]
+        if self.period.key not in keys:
+            out.insert(0, (self.period.key, period_label(self.period)))
+        return out
+
+    @property
+    def has_data(self) -> bool:
+        return any(p.start == self.period.start for p in self.available)
+
+
+def select_period(org: Organization, kind: str, key: str = "", today: dt.date | None = None) -> PeriodSelection:
+    """Resolve the period of a page in one query.
+
+    With no key the current period of ``kind`` is meant; when the summaries have nothing
+    for it yet (a month's reports come in after the month), the latest period of that kind
+    that has figures is shown instead and the page says so.
+    """
+    today = today or timezone.localdate()
+    if kind not in P.KINDS:
+        kind = P.MONTH
+    error = ""
+    requested: Period | None = None
+    if key:
+        try:
+            requested = P.parse_period(key)
+        except ValueError:
+            error = _("“%(key)s” is not a period; showing the current one.") % {"key": key}
+        else:
+            if requested.kind != kind:
+                # The kind was changed in the form: the old key means nothing for the new kind.
+                requested = None
+    explicit = requested is not None
+    if requested is None:
+        requested = P.period_of(kind, today)
+    starts = (ProgressSummary.objects.filter(organization=org, period_kind=kind)
+              .values_list("period_start", "period_end").distinct().order_by("-period_start")[:PERIOD_CHOICES_LIMIT])
+    available = [Period(s, e, kind) for s, e in starts]
+    selection = PeriodSelection(period=requested, kind=kind, requested=requested, error=error, available=available)
+    if not explicit and available and not selection.has_data:
+        earlier = [p for p in available if p.start <= requested.start]
+        selection.period = earlier[0] if earlier else available[0]
+        selection.fell_back = True
+    return selection
+
+
+def recent_periods(period: Period, n: int) -> list[Period]:
+    """``n`` periods of the same kind ending with ``period``, oldest first."""
+    out = [period]
+    while len(out) < n:
+        out.append(out[-1].previous())
+    return list(reversed(out))
+
+
+# --------------------------------------------------------------------------------------
+# Filters (the FilterSet in dashboard_filters builds these)
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DirectiveFilters:
+    """Which directives a page covers and which units it compares."""
+
+    kind: str = ""
+    issuer_id: int | None = None
+    term_id: int | None = None
+    level: int | None = None
+
+    def q(self, prefix: str = "directive__") -> Q:
+        q = Q()
+        if self.kind:
+            q &= Q(**{f"{prefix}kind": self.kind})
+        if self.issuer_id:
+            q &= Q(**{f"{prefix}issuer_id": self.issuer_id})
+        if self.term_id:
+            q &= Q(**{f"{prefix}term_id": self.term_id})
+        return q
+
+
+# --------------------------------------------------------------------------------------
+# Status classification
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Status:
+    key: str
+    label: str
+    icon: str
+    rank: int  # lower = needs attention sooner
+
+
+#: Labels are lazy: a national dashboard classifies hundreds of rows and renders a page of them.
+STATUSES: dict[str, Status] = {
+    "overdue": Status("overdue", gettext_lazy("Overdue"), "✖", 0),
+    "late": Status("late", gettext_lazy("Late"), "▲", 1),
+    "not_started": Status("not_started", gettext_lazy("Not started"), "○", 2),
+    "in_progress": Status("in_progress", gettext_lazy("In progress"), "◐", 3),
+    "on_time": Status("on_time", gettext_lazy("On time"), "✔", 4),
+}
+SEGMENT_LABELS: dict[str, str] = {
+    "on_time": gettext_lazy("Done on time"),
+    "late": gettext_lazy("Done late"),
+    "in_progress": gettext_lazy("Not done, within deadline"),
+    "overdue": gettext_lazy("Overdue"),
+    "not_started": gettext_lazy("No status"),
+}
+PACE_LABELS: dict[str, str] = {
+    "achieved": gettext_lazy("Achieved"),
+    "no_deadline": gettext_lazy("No deadline"),
+    "missed": gettext_lazy("Deadline passed"),
+    "on_track": gettext_lazy("On track"),
+    "behind": gettext_lazy("Behind the pace"),
+}
+
+
+def classify(s: ProgressSummary) -> Status:
+    """One overall status for a summary row, worst first (what a leader must act on).
+
+    Overdue units (not done, past the deadline) beat late ones (done after it); a row with
+    no report at all is "not started"; units still within the deadline are "in progress".
+    """
+    st = STATUSES
+    if s.units_overdue:
+        return st["overdue"]
+    if s.units_late or s.links_behind:
+        return st["late"]
+    if not s.reports and not s.reported_units:
+        return st["not_started"]
+    if s.units_pending or s.reported_units < s.expected_units or s.links_in_progress or s.links_not_started:
+        return st["in_progress"]
+    return st["on_time"]
+
+
+@dataclass(frozen=True)
+class Segment:
+    key: str
+    label: str
+    count: int
+    percent: float
+
+
+def segments(s: ProgressSummary) -> list[Segment]:
+    """The government's four-way classification as bar segments (plus units with no status)."""
+    parts = [("on_time", s.units_on_time), ("late", s.units_late), ("in_progress", s.units_pending),
+             ("overdue", s.units_overdue)]
+    classified = sum(n for _k, n in parts)
+    total = max(s.expected_units, classified)
+    if total > classified:
+        parts.append(("not_started", total - classified))
+    return [Segment(k, SEGMENT_LABELS[k], n, round(100 * n / total, 1) if total else 0.0) for k, n in parts]
+
+
+def coverage(s: ProgressSummary | dict) -> float | None:
+    expected = s["expected_units"] if isinstance(s, dict) else s.expected_units
+    reported = s["reported_units"] if isinstance(s, dict) else s.reported_units
+    return round(100 * reported / expected, 1) if expected else None
+
+
+# --------------------------------------------------------------------------------------
+# Targets
+# --------------------------------------------------------------------------------------
+@dataclass
+class TargetFigure:
+    """Where a target stands as of the end of the period, and whether the pace is enough."""
+
+    target: Target
+    value: Decimal
+    percent: float
+    pace: str  # achieved | on_track | behind | missed | no_deadline
+    pace_label: str
+    expected_percent: float | None = None
+
+    @property
+    def bar_percent(self) -> float:
+        return min(self.percent, 100.0)
+
+
+def cumulative_window(period: Period) -> tuple[dt.date, dt.date]:
+    """Targets count from the start of the (calendar) term to the end of the period."""
+    return P.period_of(P.TERM, period.end).start, period.end
+
+
+def target_values(org_ids: Sequence[int], directive_ids: Sequence[int], period: Period) -> dict[tuple[int, int], Decimal]:
+    """(organisation, target) → value accumulated over the term up to the period's end. One query.
+
+    Built on the monthly summaries so that any period (a past month as well as the year)
+    gets the value as it stood then; each target adds up as it says: the sum of the
+    months, the highest month, or the latest month reported.
+    """
+    start, end = cumulative_window(period)
+    base = TargetProgress.objects.filter(
+        summary__period_kind=P.MONTH, summary__period_start__gte=start, summary__period_start__lte=end,
+    )
+    latest = (base.filter(target_id=OuterRef("target_id"), summary__organization_id=OuterRef("summary__organization_id"))
+              .order_by("-summary__period_start").values("value")[:1])
+    rows = (base.filter(summary__organization_id__in=list(org_ids), summary__directive_id__in=list(directive_ids))
+            .values("summary__organization_id", "target_id", "target__aggregation")
+            .annotate(total=Sum("value"), top=Max("value"), last=Subquery(latest))
+            .order_by())
+    out: dict[tuple[int, int], Decimal] = {}
+    for r in rows:
+        agg = r["target__aggregation"]
+        value = r["total"] if agg == Aggregation.SUM else r["top"] if agg == Aggregation.MAX else r["last"]
+        out[(r["summary__organization_id"], r["target_id"])] = value or Decimal(0)
+    return out
+
+
+def targets_for(directive_ids: Sequence[int], org: Organization) -> dict[int, list[Target]]:
+    """Targets of the directives that apply to ``org``: everyone's, or its own. One query."""
+    out: dict[int, list[Target]] = defaultdict(list)
+    qs = (Target.objects.filter(directive_id__in=list(directive_ids))
+          .filter(Q(organization__isnull=True) | Q(organization=org)).order_by("directive_id", "name"))
+    for t in qs:
+        out[t.directive_id].append(t)
+    return out
+
+
+def target_figure(target: Target, value: Decimal, directive: Directive, period: Period,
+                  today: dt.date | None = None) -> TargetFigure:
+    """Value vs goal and the pace: the share of the goal reached against the share of time gone."""
+    today = today or timezone.localdate()
+    goal = target.value or Decimal(1)
+    percent = round(float(value) * 100 / float(goal), 1)
+    as_of = min(period.end, today)
+    if value >= goal:
+        return TargetFigure(target, value, percent, "achieved", PACE_LABELS["achieved"])
+    if not target.deadline:
+        return TargetFigure(target, value, percent, "no_deadline", PACE_LABELS["no_deadline"])
+    if as_of > target.deadline:
+        return TargetFigure(target, value, percent, "missed", PACE_LABELS["missed"])
+    start = cumulative_window(period)[0]
+    if directive.issue_date and directive.issue_date > start:
+        start = directive.issue_date
+    span = (target.deadline - start).days
+    elapsed = (as_of - start).days
+    expected = round(100 * max(0, elapsed) / span, 1) if span > 0 else 100.0
+    if percent >= expected:
+        return TargetFigure(target, value, percent, "on_track", PACE_LABELS["on_track"], expected)
+    return TargetFigure(target, value, percent, "behind", PACE_LABELS["behind"], expected)
+
+
+# --------------------------------------------------------------------------------------
+# Trend
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TrendPoint:
+    period: Period
+    label: str
+    reported: int | None
+    expected: int | None
+    coverage: float | None
+    overdue: int | None
+    late: int | None
+
+    # Geometry of the row's sparkline (22 px tall): computed here, templates cannot do arithmetic.
+    @property
+    def spark_height(self) -> str:
+        return f"{max(1.0, (self.coverage or 0) * 0.22):.1f}" if self.coverage is not None else "22"
+
+    @property
+    def spark_y(self) -> str:
+        return f"{23 - float(self.spark_height):.1f}"
+
+
+def trends(org_ids: Sequence[int], directive_ids: Sequence[int], periods: list[Period]) -> dict[tuple[int, int], list[TrendPoint]]:
+    """(organisation, directive) → coverage over ``periods``. One query."""
+    kind = periods[0].kind
+    rows = (ProgressSummary.objects.filter(organization_id__in=list(org_ids), directive_id__in=list(directive_ids),
+                                           period_kind=kind, period_start__in=[p.start for p in periods])
+            .values("organization_id", "directive_id", "period_start", "reported_units", "expected_units",
+                    "units_overdue", "units_late"))
+    found: dict[tuple[int, int, dt.date], dict] = {(r["organization_id"], r["directive_id"], r["period_start"]): r for r in rows}
+    labels = {p: period_label(p) for p in periods}
+    out: dict[tuple[int, int], list[TrendPoint]] = {}
+    for org_id in org_ids:
+        for d_id in directive_ids:
+            points = []
+            for p in periods:
+                r = found.get((org_id, d_id, p.start))
+                if r is None:
+                    points.append(TrendPoint(p, labels[p], None, None, None, None, None))
+                else:
+                    points.append(TrendPoint(p, labels[p], r["reported_units"], r["expected_units"], coverage(r),
+                                             r["units_overdue"], r["units_late"]))
+            out[(org_id, d_id)] = points
+    return out
+
+
+def trend_direction(points: list[TrendPoint]) -> str:
+    values = [p.coverage for p in points if p.coverage is not None]
+    if len(values) < 2 or values[-1] == values[-2]:
+        return "flat"
+    return "up" if values[-1] > values[-2] else "down"
+
+
+# --------------------------------------------------------------------------------------
+# Rows
+# --------------------------------------------------------------------------------------
+@dataclass
+class FigureRow:
+    """One summary row dressed for display: the same shape for a directive or a unit."""
+
+    summary: ProgressSummary
+    directive: Directive
+    organization: Organization
+    status: Status
+    coverage: float | None
+    segments: list[Segment]
+    targets: list[TargetFigure] = field(default_factory=list)
+    trend: list[TrendPoint] = field(default_factory=list)
+    reports_url: str = ""
+
+    @property
+    def late_units(self) -> int:
+        return self.summary.units_late + self.summary.units_overdue
+
+    @property
+    def trend_direction(self) -> str:
+        return trend_direction(self.trend)
+
+    @property
+    def sort_key(self) -> tuple:
+        s = self.summary
+        behind_targets = sum(1 for t in self.targets if t.pace in ("behind", "missed"))
+        return (self.status.rank, -s.units_overdue, -s.units_late, -behind_targets,
+                self.coverage if self.coverage is not None else 101.0, self.directive.label)
+
+
+def _figure_row(s: ProgressSummary, org: Organization) -> FigureRow:
+    return FigureRow(summary=s, directive=s.directive, organization=org, status=classify(s),
+                     coverage=coverage(s), segments=segments(s))
+
+
+def _summaries(period: Period) -> QuerySet[ProgressSummary]:
+    return ProgressSummary.objects.filter(period_kind=period.kind, period_start=period.start)
+
+
+@dataclass
+class Dashboard:
+    organization: Organization
+    selection: PeriodSelection
+    all_rows: list[FigureRow]
+    trend_periods: list[Period]
+    page: Page
+
+    @property
+    def rows(self) -> list[FigureRow]:
+        """The rows of the current page (exports take ``all_rows``)."""
+        return list(self.page.object_list)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        keys = ("expected_units", "reported_units", "units_on_time", "units_late", "units_pending", "units_overdue")
+        out = {k: sum(getattr(r.summary, k) for r in self.all_rows) for k in keys}
+        out["attention"] = sum(1 for r in self.all_rows if r.status.rank <= 1)
+        out["directives"] = len(self.all_rows)
+        return out
+
+
+def dashboard(org: Organization, selection: PeriodSelection, filters: DirectiveFilters,
+              page_number: str | int | None = 1, today: dt.date | None = None, export_all: bool = False) -> Dashboard:
+    """One row per directive assigned in the subtree for the period, what needs attention first.
+
+    Four queries whatever the data: the summary rows (with directive, issuer, term), the
+    targets, their accumulated values, and the trend over recent periods (of the page's
+    rows, or of all of them for an export).
+    """
+    period = selection.period
+    summaries = list(_summaries(period).filter(organization=org).filter(filters.q())
+                     .select_related("directive", "directive__issuer", "directive__term"))
+    rows = [_figure_row(s, org) for s in summaries]
+    ids = [r.directive.pk for r in rows]
+    targets = targets_for(ids, org)
+    values = target_values([org.pk], ids, period)
+    for r in rows:
+        r.targets = [target_figure(t, values.get((org.pk, t.pk), Decimal(0)), r.directive, period, today)
+                     for t in targets.get(r.directive.pk, [])]
+    rows.sort(key=lambda r: r.sort_key)
+    # A national committee follows ~200 directives: the page shows the worst first, in pages.
+    page = Paginator(rows, DIRECTIVES_PER_PAGE).get_page(page_number)
+    periods = recent_periods(period, TREND_LENGTH)
+    trend = trends([org.pk], ids if export_all else [r.directive.pk for r in page.object_list], periods)
+    for r in rows:
+        r.trend = trend.get((org.pk, r.directive.pk), [])
+    return Dashboard(org, selection, rows, periods, page)
+
+
+# --------------------------------------------------------------------------------------
+# Units below an organisation (drill-down, matrix)
+# --------------------------------------------------------------------------------------
+def child_ids(org: Organization) -> list[int]:
+    """Ids of the direct children, in path order, in one query that does not grow with the subtree.
+
+    ``path LIKE 'prefix%' AND depth = d + 1`` reads the whole subtree (at the root: every
+    unit of the country) just to keep a few dozen rows. This is a loose index scan on the
+    unique path index instead: each step jumps to the first path after the previous
+    child's subtree (``'~'`` sorts after every character of treebeard's alphabet), so the
+    cost is one index probe per child.
+    """
+    if not org.numchild:
+        return []
+    table = connection.ops.quote_name(Organization._meta.db_table)
+    sql = f"""
+        WITH RECURSIVE kids(path) AS (
+            SELECT (SELECT o.path FROM {table} o WHERE o.path > %s AND o.path < %s ORDER BY o.path LIMIT 1)
+            UNION ALL
+            SELECT (SELECT o.path FROM {table} o WHERE o.path > k.path || '~' AND o.path < %s ORDER BY o.path LIMIT 1)
+            FROM kids k WHERE k.path IS NOT NULL
+        )
+        SELECT o.id FROM kids k JOIN {table} o ON o.path = k.path ORDER BY o.path"""
+    upper = org.path + "~"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [org.path, upper, upper])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def units_q(org: Organization, level: int | None, prefix: str = "") -> Q:
+    """The units a page compares: the children, or every unit of a level below ``org``."""
+    p = f"{prefix}__" if prefix else ""
+    if level is not None and level > org.level:
+        return Q(**{f"{p}path__startswith": org.path, f"{p}depth__gt": org.depth, f"{p}kind__in": kinds_of_level(level)})
+    return Q(**{f"{p}id__in" if p else "pk__in": child_ids(org)})
+
+
+def _attention_order(qs: QuerySet[ProgressSummary]) -> QuerySet[ProgressSummary]:
+    """Worst first in SQL (so pagination keeps the order): overdue, late, then lowest coverage."""
+    ratio = Cast(F("reported_units"), FloatField()) / Cast(NullIf(F("expected_units"), Value(0)), FloatField())
+    return qs.annotate(
+        _silent=Case(When(reports=0, reported_units=0, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        _ratio=ratio,
+    ).order_by("-units_overdue", "-units_late", "-links_behind", "_silent", F("_ratio").asc(nulls_last=True),
+               "organization__path")
+
+
+@dataclass
+class DirectiveDrill:
+    organization: Organization
+    directive: Directive
+    selection: PeriodSelection
+    own: FigureRow | None
+    page: Page
+    units: list[FigureRow]
+    history: list[TrendPoint]
+    targets: list[Target]
+    is_cell: bool
+
+
+def directive_drill(org: Organization, directive: Directive, selection: PeriodSelection, filters: DirectiveFilters,
+                    page_number: str | int | None = 1, today: dt.date | None = None) -> DirectiveDrill:
+    """A directive in a subtree: the unit's own figures, its units compared, its history.
+
+    Queries: own row, units page (count + rows), targets, accumulated target values for the
+    unit and the page's units, history — fixed whatever the number of units.
+    """
+    period = selection.period
+    own_s = _summaries(period).filter(organization=org, directive=directive).first()
+    units_qs = _attention_order(_summaries(period).filter(directive=directive).filter(units_q(org, filters.level, "organization"))
+                                .select_related("organization"))
+    page = Paginator(units_qs, UNITS_PER_PAGE).get_page(page_number)
+    unit_summaries = list(page.object_list)
+    targets = targets_for([directive.pk], org)[directive.pk]
+    org_ids = [org.pk] + [s.organization_id for s in unit_summaries]
+    values = target_values(org_ids, [directive.pk], period)
+    own = None
+    if own_s is not None:
+        own_s.directive = directive
+        own = _figure_row(own_s, org)
+        own.targets = [target_figure(t, values.get((org.pk, t.pk), Decimal(0)), directive, period, today) for t in targets]
+    units = []
+    for s in unit_summaries:
+        s.directive = directive
+        row = _figure_row(s, s.organization)
+        row.targets = [target_figure(t, values.get((s.organization_id, t.pk), Decimal(0)), directive, period, today)
+                       for t in targets]
+        units.append(row)
+    history = trends([org.pk], [directive.pk], recent_periods(period, HISTORY_LENGTH))[(org.pk, directive.pk)]
+    if own is not None:
+        own.trend = history
+    return DirectiveDrill(org, directive, selection, own, page, units, history, targets,
+                          is_cell=org.numchild == 0)
+
+
+def directive_or_404(pk: int) -> Directive:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Directive.objects.select_related("issuer", "term"), pk=pk)
+
+
+@dataclass
+class MatrixCell:
+    row: FigureRow | None
+
+    @property
+    def empty(self) -> bool:
+        return self.row is None
+
+
+@dataclass
+class Matrix:
+    organization: Organization
+    selection: PeriodSelection
+    directives: list[Directive]
+    page: Page
+    units: list[tuple[Organization, list[MatrixCell]]]
+    columns: Page
+
+
+def matrix(org: Organization, selection: PeriodSelection, filters: DirectiveFilters,
+           page_number: str | int | None = 1, column_page: str | int | None = 1) -> Matrix:
+    """Units (children, or a level) × directives of the organisation's dashboard. Four queries.
+
+    Columns are the directives the unit's own summaries cover (so the matrix matches its
+    dashboard), 20 at a time; rows are the units of the page (50), including those with
+    nothing assigned — a national matrix would otherwise be 60 × 200 cells.
+    """
+    period = selection.period
+    own = (_summaries(period).filter(organization=org).filter(filters.q())
+           .select_related("directive").order_by("directive__kind", "directive__symbol", "directive_id"))
+    columns = Paginator([s.directive for s in own], MATRIX_COLUMNS).get_page(column_page)
+    directives = list(columns.object_list)
+    units_qs = Organization.objects.filter(units_q(org, filters.level)).order_by("path")
+    page = Paginator(units_qs, MATRIX_UNITS_PER_PAGE).get_page(page_number)
+    unit_list = list(page.object_list)
+    by_key: dict[tuple[int, int], ProgressSummary] = {}
+    if unit_list and directives:
+        for s in _summaries(period).filter(organization_id__in=[u.pk for u in unit_list],
+                                           directive_id__in=[d.pk for d in directives]):
+            by_key[(s.organization_id, s.directive_id)] = s
+    rows = []
+    dmap = {d.pk: d for d in directives}
+    for u in unit_list:
+        cells = []
+        for d in directives:
+            s = by_key.get((u.pk, d.pk))
+            if s is None:
+                cells.append(MatrixCell(None))
+            else:
+                s.directive = dmap[d.pk]
+                cells.append(MatrixCell(_figure_row(s, u)))
+        rows.append((u, cells))
+    return Matrix(org, selection, directives, page, rows, columns)
+
+
+# --------------------------------------------------------------------------------------
+# Links out of the app (by URL name: resolutions never imports meetings)
+# --------------------------------------------------------------------------------------
+def report_list_url(org: Organization, directive: Directive, period: Period) -> str:
+    """The report list filtered to one unit's reports on one directive in the period."""
+    query = urlencode({"organization": org.pk, "directive": directive.pk,
+                       "period_from": period.start.isoformat(), "period_to": period.end.isoformat()})
+    return f"{reverse('report-list')}?{query}"
+
+
+def summary_document_url(org: Organization, period: Period) -> str | None:
+    """Where the periodic summary document of the unit is requested; None if that page is absent."""
+    for name in ("summary-document-list", "summary-overview"):
+        try:
+            return f"{reverse(name, args=[org.pk])}?{urlencode({'period': period.key})}"
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def plain_rows(limit: int = 100) -> list[Organization]:
+    """A baseline for the benchmark: one plain query, ``limit`` rows."""
+    return list(Organization.objects.order_by("path")[:limit])

@@ -1,0 +1,95 @@
+"""The dashboards' filter form: period, directive kind, issuer, term and unit level (GET).
+
+Every filter lives in the query string so a leader can bookmark or send a view. The
+FilterSet validates the input and narrows the summary rows by directive; the period and the
+unit level change *which* rows are read (a period, the children or a level below), so the
+selectors take them from :meth:`DashboardFilter.directive_filters` instead of filtering.
+"""
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Organ, Term
+
+from . import periods as P
+from .dashboard import LEVEL_LABELS, DirectiveFilters
+from .filters import StyledFilterSet
+from .models import Directive, ProgressSummary, SummaryPeriod
+from .symbols import DirectiveKind
+
+
+def _unchanged(queryset: QuerySet, name: str, value) -> QuerySet:
+    """Filters read by the selectors themselves (period, level) leave the rows alone here."""
+    return queryset
+
+
+class DashboardFilter(StyledFilterSet):
+    period_kind = django_filters.ChoiceFilter(
+        label=_("Kind of period"), choices=SummaryPeriod.choices, empty_label=None, method=_unchanged,
+    )
+    period = django_filters.CharFilter(
+        label=_("Period"), method=_unchanged, widget=forms.Select,
+        help_text=_("Periods with figures; the current one by default."),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind of directive"), field_name="directive__kind", choices=DirectiveKind.choices, empty_label=_("All kinds"),
+    )
+    issuer = django_filters.ModelChoiceFilter(
+        label=_("Issuer"), field_name="directive__issuer", queryset=Organ.objects.none(), empty_label=_("All issuers"),
+    )
+    term = django_filters.ModelChoiceFilter(
+        label=_("Term"), field_name="directive__term", queryset=Term.objects.none(), empty_label=_("All terms"),
+    )
+    level = django_filters.ChoiceFilter(
+        label=_("Units compared"), choices=[(str(k), v) for k, v in LEVEL_LABELS.items()],
+        empty_label=_("Units directly below"), method=_unchanged,
+        help_text=_("In the matrix and the directive pages."),
+    )
+
+    class Meta:
+        model = ProgressSummary
+        fields = ["period_kind", "period", "kind", "issuer", "term", "level"]
+
+    def __init__(self, data=None, *args, period_choices: list[tuple[str, str]] | None = None, **kwargs) -> None:
+        super().__init__(data, *args, queryset=ProgressSummary.objects.none(), **kwargs)
+        # Only bodies and terms that occur in the register (two small queries when rendered).
+        self.filters["issuer"].queryset = Organ.objects.filter(pk__in=Directive.objects.values("issuer_id")).order_by("name")
+        self.filters["term"].queryset = (
+            Term.objects.filter(pk__in=Directive.objects.exclude(term=None).values("term_id"))
+            .select_related("organization", "organ").order_by("-start_year", "ordinal"))
+        # A bookmarked period without figures is still accepted: the selector says so on the page.
+        self.filters["period"].extra["widget"] = forms.Select(
+            choices=[("", _("Current period"))] + list(period_choices or []))
+
+    @property
+    def form(self) -> forms.Form:
+        form = super().form
+        form.fields["period_kind"].widget.attrs["data-autosubmit"] = "period-kind"
+        form.fields["period"].widget.attrs["data-autosubmit"] = "period"
+        return form
+
+    def period_kind_value(self) -> str:
+        value = (self.data.get("period_kind") or "").strip() if self.data else ""
+        return value if value in P.KINDS else P.MONTH
+
+    def period_key(self) -> str:
+        return (self.data.get("period") or "").strip() if self.data else ""
+
+    def directive_filters(self) -> DirectiveFilters:
+        """The validated directive and level filters; invalid values are ignored (and shown)."""
+        if not self.is_bound:
+            return DirectiveFilters()
+        self.form.is_valid()  # fills cleaned_data with the valid fields; the form shows the errors
+        data = self.form.cleaned_data
+        issuer = data.get("issuer")
+        term = data.get("term")
+        level = data.get("level")
+        return DirectiveFilters(
+            kind=data.get("kind") or "",
+            issuer_id=issuer.pk if issuer else None,
+            term_id=term.pk if term else None,
+            level=int(level) if level not in (None, "") else None,
+        )

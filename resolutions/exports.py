@@ -1,0 +1,164 @@
+"""Tables as downloads: every dashboard table as CSV or XLSX.
+
+A table is described once (:class:`Table`: a title, column headers and rows of plain values)
+and rendered either way, so the download always carries the same figures as the page.
+CSV is UTF-8 with a BOM (Excel on Windows reads Vietnamese correctly only then); XLSX is
+written by openpyxl with numbers as numbers and dates as dates.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
+
+from .dashboard import period_label
+
+FORMATS = ("csv", "xlsx")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+Cell = str | int | float | Decimal | dt.date | None
+
+
+@dataclass
+class Table:
+    name: str
+    title: str
+    headers: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+
+
+def safe_filename(text: str) -> str:
+    """ASCII file names (Vietnamese letters folded): some mail gateways mangle the others."""
+    folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    ascii_text = folded.encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_text).strip("-") or "table"
+
+
+def _csv_cell(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float):
+        return f"{value:g}"
+    text = str(value)
+    # Never let a spreadsheet run a cell as a formula (CSV injection).
+    if text[:1] in ("=", "+", "-", "@") and not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return "'" + text
+    return text
+
+
+def to_csv(table: Table) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow([_csv_cell(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(table: Table) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = safe_filename(table.name)[:31] or "Sheet1"
+    ws.append(table.headers)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in table.rows:
+        ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    for r in ws.iter_rows(min_row=2):
+        for cell in r:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "DD/MM/YYYY"
+    for i, header in enumerate(table.headers, start=1):
+        width = max([len(str(header))] + [len(str(row[i - 1])) for row in table.rows[:200] if i - 1 < len(row)])
+        ws.column_dimensions[get_column_letter(i)].width = min(max(10, width + 2), 60)
+    ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def table_response(table: Table, fmt: str, filename: str) -> HttpResponse:
+    """The table as an attachment in ``fmt``; unknown formats are a 404."""
+    if fmt not in FORMATS:
+        raise Http404
+    name = f"{safe_filename(filename)}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(to_csv(table), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(to_xlsx(table), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def pick(tables: Sequence[Table], name: str) -> Table:
+    for t in tables:
+        if t.name == name:
+            return t
+    raise Http404
+
+
+# --------------------------------------------------------------------------------------
+# The dashboards' tables (the same figures as on the pages)
+# --------------------------------------------------------------------------------------
+def _figure_cells(row) -> list[Cell]:
+    s = row.summary
+    return [str(row.status.label), s.expected_units, s.reported_units, row.coverage, s.units_on_time,
+            s.units_late, s.units_pending, s.units_overdue, row.late_units, s.reports, s.last_report_date]
+
+
+def _figure_headers() -> list[str]:
+    return [_("Status"), _("Units expected"), _("Units reported"), _("Coverage (%)"), _("Done on time"),
+            _("Done late"), _("Not done, within deadline"), _("Overdue"), _("Late units"), _("Reports"),
+            _("Last report")]
+
+
+def dashboard_tables(board) -> list[Table]:
+    """Directives, targets and trend of a dashboard (``resolutions.dashboard.Dashboard``)."""
+    directives = Table("directives", _("Directives"), [_("Directive"), _("Title"), _("Issuer")] + _figure_headers())
+    targets = Table("targets", _("Targets"), [_("Directive"), _("Target"), _("Unit"), _("Value"), _("Goal"),
+                                               _("Reached (%)"), _("Deadline"), _("Pace")])
+    periods = board.trend_periods
+    trend = Table("trend", _("Coverage over recent periods (%)"), [_("Directive")] + [period_label(p) for p in periods])
+    for r in board.all_rows:
+        d = r.directive
+        directives.rows.append([d.label, d.title, str(d.issuer)] + _figure_cells(r))
+        for t in r.targets:
+            targets.rows.append([d.label, t.target.name, t.target.unit, t.value, t.target.value, t.percent,
+                                 t.target.deadline, str(t.pace_label)])
+        trend.rows.append([d.label] + [p.coverage for p in r.trend])
+    return [directives, targets, trend]
+
+
+def drill_tables(drill) -> list[Table]:
+    """Units and history of a directive drill-down (``resolutions.dashboard.DirectiveDrill``)."""
+    target_headers = [f"{t.name} ({t.unit})" for t in drill.targets]
+    units = Table("units", _("Units"), [_("Unit"), _("Code")] + _figure_headers() + target_headers)
+    for r in drill.units:
+        units.rows.append([str(r.organization), r.organization.code] + _figure_cells(r) + [t.value for t in r.targets])
+    history = Table("history", _("Progress over time"), [_("Period"), _("Units expected"), _("Units reported"),
+                                                         _("Coverage (%)"), _("Done late"), _("Overdue")])
+    for p in drill.history:
+        history.rows.append([p.label, p.expected, p.reported, p.coverage, p.late, p.overdue])
+    return [units, history]
+
+
+def matrix_tables(m) -> list[Table]:
+    """The unit × directive matrix: coverage (%) per cell, empty where nothing is assigned."""
+    table = Table("matrix", _("Units × directives"), [_("Unit"), _("Code")] + [d.label for d in m.directives])
+    for unit, cells in m.units:
+        table.rows.append([str(unit), unit.code] + [None if c.empty else c.row.coverage for c in cells])
+    return [table]
