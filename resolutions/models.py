@@ -269,7 +269,11 @@ class ProgressSummary(models.Model):
             models.CheckConstraint(condition=Q(period_start__lte=models.F("period_end")), name="summary_period_ordered"),
             models.CheckConstraint(condition=Q(reported_units__lte=models.F("expected_units")), name="summary_reported_le_expected"),
         ]
-        indexes = [models.Index(fields=["organization", "period_kind", "period_start"], name="summary_org_period_idx")]
+        indexes = [
+            models.Index(fields=["organization", "period_kind", "period_start"], name="summary_org_period_idx"),
+            # "every unit of a level in this subtree" pages read one directive's rows of one period.
+            models.Index(fields=["directive", "period_kind", "period_start"], name="summary_directive_period_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.directive} / {self.organization} / {self.period_kind} {self.period_start:%m/%Y}"
