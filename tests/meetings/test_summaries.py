@@ -351,3 +351,20 @@ def test_tasks_retry_only_on_transient_errors():
                  tasks.periods_close_due_task, tasks.missing_reports_digest_task, tasks.summary_document_build_task):
         assert OperationalError in task.autoretry_for and BrokerError in task.autoretry_for
         assert ValueError not in task.autoretry_for and task.acks_late
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_fast_path_equals_portable_path(seed):
+    """The PostgreSQL one-pass roll-up and the portable level-by-level one write the same rows."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the fast path is PostgreSQL-only")
+    random_world(seed)
+    H1 = P.parse_period("2019-H1")
+    S.summaries_compute(start=H1.start, end=H1.end, now=NOW, fast=False)
+    portable = snapshot()
+    S.summaries_compute(start=H1.start, end=H1.end, now=NOW, fast=True)
+    assert portable and snapshot() == portable
+    S.summaries_compute(start=H1.start, end=H1.end, now=NOW, fast=False)
+    assert snapshot() == portable
