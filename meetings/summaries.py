@@ -261,13 +261,17 @@ OWN_TP = "sf_own_tp"    # temp: the period's own target values
 ROLL = "sf_roll"        # temp: the period's rolled-up rows, with their ids
 
 
+# A target's value in one unit: sum, highest, or the latest report's value (rn = 1), by its rule.
+_TARGET_VALUE = """CASE WHEN z.aggregation = 'max' THEN MAX(z.value)
+                    WHEN z.aggregation = 'latest' THEN SUM(CASE WHEN z.rn = 1 THEN z.value ELSE 0 END)
+                    ELSE SUM(z.value) END"""
+
+
 def _own_targets_fast_sql(t) -> str:
     """Own target values per (directive, organisation, target) into ``sf_own_tp`` (whole tree)."""
     return f"""INSERT INTO {OWN_TP} (directive_id, organization_id, target_id, aggregation, value, contributions)
         SELECT z.directive_id, z.organization_id, z.target_id, z.aggregation,
-               CASE WHEN z.aggregation = 'max' THEN MAX(z.value)
-                    WHEN z.aggregation = 'latest' THEN SUM(CASE WHEN z.rn = 1 THEN z.value ELSE 0 END)
-                    ELSE SUM(z.value) END,
+               {_TARGET_VALUE},
                COUNT(*)
         FROM (
             SELECT c.target_id AS target_id, c.value AS value, tg.aggregation AS aggregation,
@@ -343,9 +347,7 @@ def _rollup_all_levels(cur, t, params: dict) -> None:
 def _own_targets_sql(t, scope: Scope) -> str:
     return f"""INSERT INTO {t['tp']} (summary_id, target_id, value, contributions)
         SELECT ps.id, z.target_id,
-               CASE WHEN z.aggregation = 'max' THEN MAX(z.value)
-                    WHEN z.aggregation = 'latest' THEN SUM(CASE WHEN z.rn = 1 THEN z.value ELSE 0 END)
-                    ELSE SUM(z.value) END,
+               {_TARGET_VALUE},
                COUNT(*)
         FROM (
             SELECT c.target_id AS target_id, c.value AS value, tg.aggregation AS aggregation,

@@ -215,28 +215,27 @@ def _links_from_post(post) -> list[services.LinkInput]:
     return links
 
 
-@require_POST
-def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def _workflow_step(request: HttpRequest, pk: int, step, done_message: str) -> HttpResponse:
+    """Run one workflow service on a report in scope; a refusal becomes a message, not an error page."""
     report = _report_or_404(request.user, pk)
     try:
-        services.report_submit(actor=request.user, report_id=report.pk)
+        step(actor=request.user, report_id=report.pk)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
-        messages.success(request, _("Report submitted to the organisation above for review."))
+        messages.success(request, done_message)
     return redirect("report-detail", pk=report.pk)
+
+
+@require_POST
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _workflow_step(request, pk, services.report_submit,
+                          _("Report submitted to the organisation above for review."))
 
 
 @require_POST
 def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report_or_404(request.user, pk)
-    try:
-        services.report_accept(actor=request.user, report_id=report.pk)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    else:
-        messages.success(request, _("Report accepted."))
-    return redirect("report-detail", pk=report.pk)
+    return _workflow_step(request, pk, services.report_accept, _("Report accepted."))
 
 
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:
