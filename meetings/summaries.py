@@ -33,11 +33,11 @@ the end of the last frequency period ending in the summary period plus ``due_day
 The SQL is portable (PostgreSQL and SQLite): substr, length, CASE, COUNT, SUM, MAX, GROUP BY,
 window ROW_NUMBER, ``INSERT … SELECT … ON CONFLICT DO UPDATE``.
 
-PostgreSQL, whole tree (``fast``, the default there): an (organisation → every ancestor, itself
-included) temp table replaces the ``LIKE`` join of the expectations and the level-by-level
-upserts; own rows go to temp tables and each ancestor's row is Σ own rows of its subtree, inserted
-in one plain ``INSERT`` (the period's range was emptied first). Same rows as the portable path
-(``fast=False``; tests compare both). Subtree and incremental refreshes use the portable path.
+PostgreSQL, whole tree (``fast``, the default there): :mod:`meetings.summaries_bulk` builds
+each period into a fresh partition and swaps it in (the big tables read once per run, the
+roll-up level by level over temp tables, indexes built in bulk). Same rows as the portable
+path (``fast=False``; tests compare both). Subtree and incremental refreshes use the portable
+path, which touches a few hundred rows.
 """
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ import datetime as dt
 import logging
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -53,6 +54,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from organizations.models import Organization
+from resolutions import partitions
 from resolutions import periods as P
 from resolutions.models import (
     Assignment,
@@ -63,6 +65,7 @@ from resolutions.models import (
 )
 from resolutions.periods import Period
 
+from . import summaries_bulk as bulk
 from .models import ImplementationLink, Report, ReportStatus, TargetContribution
 
 logger = logging.getLogger(__name__)
@@ -70,11 +73,8 @@ logger = logging.getLogger(__name__)
 COUNTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 STEP = Organization.steplen
 
-SUM_COLUMNS = (
-    "expected_units", "reported_units", "reporting_units", "reports",
-    "links_not_started", "links_in_progress", "links_behind", "links_done",
-    "units_on_time", "units_late", "units_pending", "units_overdue",
-)
+SUM_COLUMNS = bulk.SUMS
+TARGET_VALUE_SQL = bulk.TARGET_VALUE_SQL
 INSERT_COLUMNS = (
     "directive_id", "organization_id", "period_kind", "period_start", "period_end", *SUM_COLUMNS,
     "last_report_date", "is_closed", "amended_after_close", "computed_at",
@@ -89,6 +89,8 @@ def _tables() -> dict[str, str]:
     return {
         "ps": _q(ProgressSummary._meta.db_table),
         "tp": _q(TargetProgress._meta.db_table),
+        "ps_name": ProgressSummary._meta.db_table,
+        "tp_name": TargetProgress._meta.db_table,
         "org": _q(Organization._meta.db_table),
         "link": _q(ImplementationLink._meta.db_table),
         "report": _q(Report._meta.db_table),
@@ -180,13 +182,8 @@ def _period_params(period: Period, now: dt.datetime) -> dict:
     }
 
 
-def _own_summary_sql(t, scope: Scope, exps: list[Expectation], *, into: str | None = None,
-                     fast: bool = False) -> tuple[str, dict]:
-    """``INSERT … SELECT`` of the own rows into ``into`` (default: the summary table).
-
-    ``fast`` (PostgreSQL, whole tree): expected units are found through the ancestor table
-    ``sf_anc`` (hash joins) instead of a ``LIKE`` per assignment over every organisation.
-    """
+def _own_summary_sql(t, scope: Scope, exps: list[Expectation]) -> tuple[str, dict]:
+    """``INSERT … SELECT`` of the own rows of the organisations in ``scope``."""
     params: dict = {}
     link_scope = scope.sql("r.organization_id", t)
     links_part = f"""
@@ -213,9 +210,7 @@ def _own_summary_sql(t, scope: Scope, exps: list[Expectation], *, into: str | No
                            f"e{i}_o": e.org_id, f"e{i}_c": _ts(e.cutoff)})
         prefix = f"WITH exp (directive_id, org_pattern, reporter_kind, org_id, cutoff) AS (VALUES {', '.join(values)})\n"
         unit_scope = scope.sql("o.id", t)
-        unit_join = (f"JOIN {ANC} a ON a.anc_id = e.org_id JOIN {t['org']} o ON o.id = a.org_id "
-                     "AND o.kind = e.reporter_kind" if fast else
-                     f"JOIN {t['org']} o ON o.kind = e.reporter_kind AND o.path LIKE e.org_pattern")
+        unit_join = f"JOIN {t['org']} o ON o.kind = e.reporter_kind AND o.path LIKE e.org_pattern"
         valid = ("(o.valid_to IS NULL OR o.valid_to >= %(p_start)s) "
                  "AND (o.valid_from IS NULL OR o.valid_from <= %(p_end)s)")
         body = f"""{links_part}
@@ -244,7 +239,7 @@ def _own_summary_sql(t, scope: Scope, exps: list[Expectation], *, into: str | No
               AND r.period_end >= %(p_start)s AND r.period_end <= %(p_end)s {link_scope}
             GROUP BY l.directive_id, r.organization_id
         ) s ON s.directive_id = x.directive_id AND s.organization_id = x.unit_id"""
-    sql = f"""{prefix}INSERT INTO {into or t['ps']} ({', '.join(INSERT_COLUMNS)})
+    sql = f"""{prefix}INSERT INTO {t['ps']} ({', '.join(INSERT_COLUMNS)})
         SELECT u.directive_id, u.organization_id, %(kind)s, %(p_start)s, %(p_end)s,
                SUM(u.expected), SUM(u.reported), MAX(u.reporting), SUM(u.reports),
                SUM(u.ns), SUM(u.ip), SUM(u.bh), SUM(u.dn),
@@ -255,99 +250,11 @@ def _own_summary_sql(t, scope: Scope, exps: list[Expectation], *, into: str | No
     return sql, params
 
 
-ANC = "sf_anc"          # temp: (org_id, anc_id) for every organisation and each of its ancestors, itself included
-OWN = "sf_own"          # temp: the period's own summary rows
-OWN_TP = "sf_own_tp"    # temp: the period's own target values
-ROLL = "sf_roll"        # temp: the period's rolled-up rows, with their ids
-
-
-# A target's value in one unit: sum, highest, or the latest report's value (rn = 1), by its rule.
-_TARGET_VALUE = """CASE WHEN z.aggregation = 'max' THEN MAX(z.value)
-                    WHEN z.aggregation = 'latest' THEN SUM(CASE WHEN z.rn = 1 THEN z.value ELSE 0 END)
-                    ELSE SUM(z.value) END"""
-
-
-def _own_targets_fast_sql(t) -> str:
-    """Own target values per (directive, organisation, target) into ``sf_own_tp`` (whole tree)."""
-    return f"""INSERT INTO {OWN_TP} (directive_id, organization_id, target_id, aggregation, value, contributions)
-        SELECT z.directive_id, z.organization_id, z.target_id, z.aggregation,
-               {_TARGET_VALUE},
-               COUNT(*)
-        FROM (
-            SELECT c.target_id AS target_id, c.value AS value, tg.aggregation AS aggregation,
-                   l.directive_id AS directive_id, r.organization_id AS organization_id,
-                   CASE WHEN tg.aggregation = 'latest' THEN
-                       ROW_NUMBER() OVER (PARTITION BY r.organization_id, c.target_id
-                                          ORDER BY r.period_end DESC, r.submitted_at DESC, r.id DESC) END AS rn
-            FROM {t['contrib']} c
-            JOIN {t['link']} l ON l.id = c.link_id
-            JOIN {t['report']} r ON r.id = l.report_id
-            JOIN {t['target']} tg ON tg.id = c.target_id
-            WHERE r.status IN (%(s_submitted)s, %(s_accepted)s)
-              AND r.period_end >= %(p_start)s AND r.period_end <= %(p_end)s
-        ) z
-        GROUP BY z.directive_id, z.organization_id, z.target_id, z.aggregation"""
-
-
-def _prepare_fast(cur, t) -> None:
-    """Temp tables of the PostgreSQL path (dropped at commit): ancestors, own rows, own targets."""
-    cur.execute(f"DROP TABLE IF EXISTS {ANC}, {OWN}, {OWN_TP}")  # inside an outer transaction (tests)
-    # Big hash joins and aggregates: room in memory, and no JIT compilation per statement.
-    cur.execute("SET LOCAL work_mem = '256MB'")
-    cur.execute("SET LOCAL jit = off")
-    cur.execute(f"CREATE TEMP TABLE {ANC} (org_id bigint NOT NULL, anc_id bigint NOT NULL) ON COMMIT DROP")
-    cur.execute(f"SELECT MAX(depth) FROM {t['org']}")
-    for depth in range(1, (cur.fetchone()[0] or 0) + 1):
-        cur.execute(f"""INSERT INTO {ANC} (org_id, anc_id)
-            SELECT o.id, a.id FROM {t['org']} o JOIN {t['org']} a ON a.path = substr(o.path, 1, %(len)s)
-            WHERE o.depth >= %(depth)s AND a.depth = %(depth)s""", {"len": STEP * depth, "depth": depth})
-    cur.execute(f"ANALYZE {ANC}")
-    cur.execute(f"CREATE TEMP TABLE {OWN} ON COMMIT DROP AS SELECT {', '.join(INSERT_COLUMNS)} "
-                f"FROM {t['ps']} WHERE false")
-    cur.execute(f"""CREATE TEMP TABLE {OWN_TP} (directive_id bigint, organization_id bigint, target_id bigint,
-        aggregation varchar(8), value numeric, contributions integer) ON COMMIT DROP""")
-
-
-def _rollup_all_levels(cur, t, params: dict) -> None:
-    """Whole tree in one pass: every own row is added to each of its ancestors' rows (itself included).
-
-    Equal to the level-by-level roll-up (sums and maxima are associative) but plain INSERTs into
-    a range emptied by ``_delete_rows``: no ``ON CONFLICT``, one statement per table.
-    """
-    ps, tp = t["ps"], t["tp"]
-    cur.execute(f"ANALYZE {OWN}")
-    sums = ", ".join(f"SUM(w.{col})" for col in SUM_COLUMNS)
-    # Rolled-up rows, inserted in index order; their ids come back into a small analysed temp
-    # table that the target values join (the fresh summary rows have no statistics yet).
-    cur.execute(f"DROP TABLE IF EXISTS {ROLL}")
-    cur.execute(f"CREATE TEMP TABLE {ROLL} (id bigint, directive_id bigint, organization_id bigint) ON COMMIT DROP")
-    cur.execute(f"""WITH ins AS (
-            INSERT INTO {ps} ({', '.join(INSERT_COLUMNS)})
-            SELECT w.directive_id, a.anc_id, %(kind)s, %(p_start)s, %(p_end)s, {sums},
-                   MAX(w.last_report_date), %(false)s, 0, %(now)s
-            FROM {OWN} w JOIN {ANC} a ON a.org_id = w.organization_id
-            GROUP BY w.directive_id, a.anc_id
-            ORDER BY w.directive_id, a.anc_id
-            RETURNING id, directive_id, organization_id)
-        INSERT INTO {ROLL} (id, directive_id, organization_id) SELECT id, directive_id, organization_id FROM ins""",
-                params)
-    cur.execute(f"ANALYZE {ROLL}")
-    cur.execute(f"""INSERT INTO {tp} (summary_id, target_id, value, contributions)
-        SELECT s.id, x.target_id, x.value, x.contributions
-        FROM (
-            SELECT w.directive_id AS directive_id, a.anc_id AS anc_id, w.target_id AS target_id,
-                   CASE WHEN w.aggregation = 'max' THEN MAX(w.value) ELSE SUM(w.value) END AS value,
-                   SUM(w.contributions) AS contributions
-            FROM {OWN_TP} w JOIN {ANC} a ON a.org_id = w.organization_id
-            GROUP BY w.directive_id, a.anc_id, w.target_id, w.aggregation
-        ) x
-        JOIN {ROLL} s ON s.directive_id = x.directive_id AND s.organization_id = x.anc_id""", params)
-
-
 def _own_targets_sql(t, scope: Scope) -> str:
-    return f"""INSERT INTO {t['tp']} (summary_id, target_id, value, contributions)
-        SELECT ps.id, z.target_id,
-               {_TARGET_VALUE},
+    return f"""INSERT INTO {t['tp']} (summary_id, target_id, organization_id, period_kind, period_start,
+                                   value, contributions)
+        SELECT ps.id, z.target_id, ps.organization_id, ps.period_kind, ps.period_start,
+               {TARGET_VALUE_SQL},
                COUNT(*)
         FROM (
             SELECT c.target_id AS target_id, c.value AS value, tg.aggregation AS aggregation,
@@ -364,7 +271,7 @@ def _own_targets_sql(t, scope: Scope) -> str:
         JOIN {t['ps']} ps ON ps.directive_id = z.directive_id AND ps.organization_id = z.organization_id
                          AND ps.period_kind = %(kind)s AND ps.period_start = %(p_start)s
         WHERE 1 = 1
-        GROUP BY ps.id, z.target_id, z.aggregation"""
+        GROUP BY ps.id, ps.organization_id, ps.period_kind, ps.period_start, z.target_id, z.aggregation"""
 
 
 def _greater(a: str, b: str) -> str:
@@ -387,20 +294,25 @@ def _rollup_sql(t, child_filter: str) -> tuple[str, str]:
         ON CONFLICT (directive_id, organization_id, period_kind, period_start) DO UPDATE SET {updates},
             last_report_date = {_greater(f'{ps}.last_report_date', 'excluded.last_report_date')}"""
     tp = t["tp"]
-    targets = f"""INSERT INTO {tp} (summary_id, target_id, value, contributions)
-        SELECT pps.id, ctp.target_id,
-               CASE WHEN tg.aggregation = 'max' THEN MAX(ctp.value) ELSE SUM(ctp.value) END,
-               SUM(ctp.contributions)
-        FROM {tp} ctp
-        JOIN {ps} c ON c.id = ctp.summary_id
-        JOIN {t['org']} co ON co.id = c.organization_id
-        JOIN {t['org']} po ON po.path = substr(co.path, 1, %(parent_len)s)
-        JOIN {ps} pps ON pps.directive_id = c.directive_id AND pps.organization_id = po.id
-                     AND pps.period_kind = c.period_kind AND pps.period_start = c.period_start
-        JOIN {t['target']} tg ON tg.id = ctp.target_id
-        WHERE c.period_kind = %(kind)s AND c.period_start = %(p_start)s AND {child_filter}
-        GROUP BY pps.id, ctp.target_id, tg.aggregation
-        ON CONFLICT (summary_id, target_id) DO UPDATE SET
+    # Children's values added up per (parent, target) first, then matched to the parent's row
+    # through the unique index: a handful of rows, whatever the number of children.
+    targets = f"""INSERT INTO {tp} (summary_id, target_id, organization_id, period_kind, period_start,
+                                value, contributions)
+        SELECT pps.id, x.target_id, pps.organization_id, pps.period_kind, pps.period_start, x.value, x.contributions
+        FROM (
+            SELECT po.id AS org_id, ctp.target_id, tg.directive_id,
+                   CASE WHEN tg.aggregation = 'max' THEN MAX(ctp.value) ELSE SUM(ctp.value) END AS value,
+                   SUM(ctp.contributions) AS contributions
+            FROM {tp} ctp
+            JOIN {t['org']} co ON co.id = ctp.organization_id
+            JOIN {t['org']} po ON po.path = substr(co.path, 1, %(parent_len)s)
+            JOIN {t['target']} tg ON tg.id = ctp.target_id
+            WHERE ctp.period_kind = %(kind)s AND ctp.period_start = %(p_start)s AND {child_filter}
+            GROUP BY po.id, ctp.target_id, tg.directive_id, tg.aggregation
+        ) x
+        JOIN {ps} pps ON pps.organization_id = x.org_id AND pps.period_kind = %(kind)s
+                     AND pps.period_start = %(p_start)s AND pps.directive_id = x.directive_id
+        ON CONFLICT (organization_id, period_kind, period_start, target_id) DO UPDATE SET
             value = CASE WHEN (SELECT tt.aggregation FROM {t['target']} tt WHERE tt.id = excluded.target_id) = 'max'
                          THEN {_greater(f'{tp}.value', 'excluded.value')}
                          ELSE {tp}.value + excluded.value END,
@@ -459,15 +371,12 @@ class ComputeResult:
 # --------------------------------------------------------------------------------------
 def _delete_rows(cur, t, scope: Scope, params: dict) -> None:
     where = f"period_kind = %(kind)s AND period_start = %(p_start)s {scope.sql('organization_id', t)}"
-    cur.execute(f"DELETE FROM {t['tp']} WHERE summary_id IN (SELECT id FROM {t['ps']} WHERE {where})", params)
+    cur.execute(f"DELETE FROM {t['tp']} WHERE {where}", params)
     cur.execute(f"DELETE FROM {t['ps']} WHERE {where}", params)
 
 
-def _rollup_subtree(cur, t, params: dict, prefix: str | None, top_depth: int, *, fast: bool = False) -> None:
+def _rollup_subtree(cur, t, params: dict, prefix: str | None, top_depth: int) -> None:
     """Roll every level up to ``top_depth`` (the subtree root's depth, 1 for the whole tree)."""
-    if fast:
-        _rollup_all_levels(cur, t, params)
-        return
     cur.execute(f"SELECT MAX(depth) FROM {t['org']}" + (" WHERE path LIKE %(scope_prefix)s" if prefix else ""),
                 {"scope_prefix": (prefix or "") + "%"})
     max_depth = cur.fetchone()[0] or 0
@@ -510,20 +419,36 @@ def _update_amended(cur, t, period: Period, closed_at: dt.datetime, scope: Scope
 
 
 def _use_fast(fast: bool | None, org: Organization | None) -> bool:
+    """The bulk path needs PostgreSQL with partitioned summary tables, and the whole tree."""
     if fast is None:
         fast = connection.vendor == "postgresql"
-    return fast and org is None
+    return fast and org is None and partitions.enabled()
+
+
+@contextmanager
+def _bulk_run(periods: list[Period], fast: bool) -> Iterator[bulk.BulkRun | None]:
+    """The bulk path's run tables over the periods' whole range (nothing on the portable path)."""
+    if not fast or not periods:
+        yield None
+        return
+    with bulk.BulkRun(_tables(), min(p.start for p in periods), max(p.end for p in periods),
+                      periods=len(periods)) as run:
+        yield run
 
 
 def compute_period(period: Period, *, org: Organization | None = None, now: dt.datetime | None = None,
-                   fast: bool | None = None) -> PeriodResult:
+                   fast: bool | None = None, run: bulk.BulkRun | None = None) -> PeriodResult:
     """Recompute one period for the whole tree, or for ``org``'s subtree and its ancestors.
 
     One transaction; a closed period is not recomputed, only its amendment counts refreshed.
-    ``fast`` (default: on PostgreSQL for the whole tree) uses the one-pass roll-up over temp
-    tables; ``fast=False`` forces the portable level-by-level path (same rows).
+    ``fast`` (default: on PostgreSQL for the whole tree) builds the period into a fresh
+    partition (:mod:`meetings.summaries_bulk`; ``run`` shares its tables between periods);
+    ``fast=False`` forces the portable level-by-level path (same rows).
     """
     fast = _use_fast(fast, org)
+    if fast and run is None:
+        with _bulk_run([period], True) as own_run:
+            return compute_period(period, now=now, fast=True, run=own_run)
     started = time.monotonic()
     now = now or timezone.now()
     t = _tables()
@@ -540,16 +465,12 @@ def compute_period(period: Period, *, org: Organization | None = None, now: dt.d
                     amended = _update_amended(cur, t, period, closed.closed_at, scope)
                 return PeriodResult(period, _count_rows(cur, t, scope, _period_params(period, now)),
                                     time.monotonic() - started, closed=True, amended=amended)
+            partitions.ensure_partitions(period)
             params = {**_period_params(period, now), **scope.params()}
-            _delete_rows(cur, t, scope, params)
             if fast:
-                _prepare_fast(cur, t)
-                sql, exp_params = _own_summary_sql(t, scope, expectations_for(period), into=OWN, fast=True)
-                cur.execute(sql, {**params, **exp_params})
-                cur.execute(_own_targets_fast_sql(t), params)
-                _rollup_subtree(cur, t, params, None, 1, fast=True)
-                rows = _count_rows(cur, t, scope, params)
+                rows = bulk.compute(cur, t, period, expectations_for(period), params, run)
                 return PeriodResult(period, rows, time.monotonic() - started)
+            _delete_rows(cur, t, scope, params)
             sql, exp_params = _own_summary_sql(t, scope, expectations_for(period))
             cur.execute(sql, {**params, **exp_params})
             cur.execute(_own_targets_sql(t, scope), params)
@@ -560,6 +481,18 @@ def compute_period(period: Period, *, org: Organization | None = None, now: dt.d
     return PeriodResult(period, rows, time.monotonic() - started)
 
 
+def _compute_all(periods: list[Period], *, org: Organization | None = None, now: dt.datetime | None = None,
+                 fast: bool | None = None) -> ComputeResult:
+    started = time.monotonic()
+    fast = _use_fast(fast, org)
+    result = ComputeResult()
+    with _bulk_run(periods, fast) as run:
+        for period in periods:
+            result.periods.append(compute_period(period, org=org, now=now, fast=fast, run=run))
+    result.seconds = time.monotonic() - started
+    return result
+
+
 def summaries_compute(*, period_kind: str | None = None, start: dt.date | None = None, end: dt.date | None = None,
                       org: Organization | None = None, kinds: Iterable[str] | None = None,
                       now: dt.datetime | None = None, fast: bool | None = None) -> ComputeResult:
@@ -568,18 +501,13 @@ def summaries_compute(*, period_kind: str | None = None, start: dt.date | None =
     Defaults: every kind, from the first reported period or assignment to today. Closed
     periods are left as they are (amendment counts aside). Each period is its own transaction.
     """
-    started = time.monotonic()
     if start is None or end is None:
         rng = data_range()
         if rng is None:
             return ComputeResult()
         start, end = start or rng[0], end or rng[1]
     kinds = [period_kind] if period_kind else list(kinds or P.KINDS)
-    result = ComputeResult()
-    for period in P.all_periods_overlapping(start, end, kinds):
-        result.periods.append(compute_period(period, org=org, now=now, fast=fast))
-    result.seconds = time.monotonic() - started
-    return result
+    return _compute_all(P.all_periods_overlapping(start, end, kinds), org=org, now=now, fast=fast)
 
 
 def open_periods(*, start: dt.date, end: dt.date, kinds: Iterable[str] = P.KINDS) -> list[Period]:
@@ -589,15 +517,10 @@ def open_periods(*, start: dt.date, end: dt.date, kinds: Iterable[str] = P.KINDS
 
 def summaries_compute_open(*, now: dt.datetime | None = None) -> ComputeResult:
     """The nightly job: recompute every period that is not closed, from the first data to today."""
-    started = time.monotonic()
     rng = data_range()
-    result = ComputeResult()
     if rng is None:
-        return result
-    for period in open_periods(start=rng[0], end=rng[1]):
-        result.periods.append(compute_period(period, now=now))
-    result.seconds = time.monotonic() - started
-    return result
+        return ComputeResult()
+    return _compute_all(open_periods(start=rng[0], end=rng[1]), now=now)
 
 
 # --------------------------------------------------------------------------------------
@@ -630,6 +553,7 @@ def summaries_refresh_for_report(*, report_id: int, now: dt.datetime | None = No
                     amended = _update_amended(cur, t, period, closed.closed_at, scope)
                     out.append(PeriodResult(period, len(chain), time.monotonic() - started, closed=True, amended=amended))
                     continue
+                partitions.ensure_partitions(period)
                 params = _period_params(period, now)
                 _delete_rows(cur, t, scope, params)
                 sql, exp_params = _own_summary_sql(t, scope, expectations_for(period))

@@ -79,7 +79,13 @@ class Organization(MP_Node):
                 violation_error_message=_("An organisation cannot end before it starts."),
             ),
         ]
-        indexes = [models.Index(fields=["kind"], name="org_kind_idx")]
+        indexes = [
+            models.Index(fields=["kind"], name="org_kind_idx"),
+            # "The children of X" = one depth and a path prefix: a tight range even at the root,
+            # where a prefix alone matches every unit (pattern opclass: LIKE under any collation).
+            models.Index(fields=["depth", "path"], opclasses=["int4_ops", "varchar_pattern_ops"],
+                         name="org_depth_path_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.short_name or self.name

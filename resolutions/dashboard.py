@@ -335,20 +335,18 @@ def target_values(org_ids: Sequence[int], directive_ids: Sequence[int], period: 
     months, the highest month, or the latest month reported.
     """
     start, end = cumulative_window(period)
-    base = TargetProgress.objects.filter(
-        summary__period_kind=P.MONTH, summary__period_start__gte=start, summary__period_start__lte=end,
-    )
-    latest = (base.filter(target_id=OuterRef("target_id"), summary__organization_id=OuterRef("summary__organization_id"))
-              .order_by("-summary__period_start").values("value")[:1])
-    rows = (base.filter(summary__organization_id__in=list(org_ids), summary__directive_id__in=list(directive_ids))
-            .values("summary__organization_id", "target_id", "target__aggregation")
+    base = TargetProgress.objects.filter(period_kind=P.MONTH, period_start__gte=start, period_start__lte=end)
+    latest = (base.filter(target_id=OuterRef("target_id"), organization_id=OuterRef("organization_id"))
+              .order_by("-period_start").values("value")[:1])
+    rows = (base.filter(organization_id__in=list(org_ids), target__directive_id__in=list(directive_ids))
+            .values("organization_id", "target_id", "target__aggregation")
             .annotate(total=Sum("value"), top=Max("value"), last=Subquery(latest))
             .order_by())
     out: dict[tuple[int, int], Decimal] = {}
     for r in rows:
         agg = r["target__aggregation"]
         value = r["total"] if agg == Aggregation.SUM else r["top"] if agg == Aggregation.MAX else r["last"]
-        out[(r["summary__organization_id"], r["target_id"])] = value or Decimal(0)
+        out[(r["organization_id"], r["target_id"])] = value or Decimal(0)
     return out
 
 

@@ -236,10 +236,22 @@ class ProgressSummary(models.Model):
     Computed by the summary jobs from reports and links (the ``meetings`` app writes these
     rows); the dashboards only ever read them. Counts of units are additive up the tree:
     a parent's row is its own figures plus the sum of its children's rows.
+
+    On PostgreSQL the table is partitioned by period (``resolutions/partitions.py``,
+    migration 0003): one partition per (period kind, period start), so a whole-tree
+    recompute builds the period's rows in a fresh table, indexes it in bulk and swaps it
+    in — at national scale (~2 M rows a period) that is what keeps a recompute within
+    seconds instead of minutes of per-row index maintenance, and it leaves no dead rows.
+    Hence the primary key there is (id, period_kind, period_start), unique constraints
+    include the period, and ``TargetProgress.summary`` has no database-level foreign key.
+    Migrations that change these two models must keep that in mind.
     """
 
-    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="summaries", verbose_name=_("directive"))
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="summaries", verbose_name=_("organisation"))
+    # Both foreign keys are covered by the composite indexes below: no single-column index.
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="summaries", verbose_name=_("directive"),
+                                  db_index=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="summaries",
+                                     verbose_name=_("organisation"), db_index=False)
     period_kind = models.CharField(_("period"), max_length=8, choices=SummaryPeriod.choices)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
@@ -264,13 +276,13 @@ class ProgressSummary(models.Model):
         verbose_name = _("progress summary")
         verbose_name_plural = _("progress summaries")
         constraints = [
-            models.UniqueConstraint(fields=["directive", "organization", "period_kind", "period_start"],
+            # Organisation first: it also serves "this unit's rows of a period" (every dashboard).
+            models.UniqueConstraint(fields=["organization", "period_kind", "period_start", "directive"],
                                     name="summary_unique"),
             models.CheckConstraint(condition=Q(period_start__lte=models.F("period_end")), name="summary_period_ordered"),
             models.CheckConstraint(condition=Q(reported_units__lte=models.F("expected_units")), name="summary_reported_le_expected"),
         ]
         indexes = [
-            models.Index(fields=["organization", "period_kind", "period_start"], name="summary_org_period_idx"),
             # "every unit of a level in this subtree" pages read one directive's rows of one period.
             models.Index(fields=["directive", "period_kind", "period_start"], name="summary_directive_period_idx"),
         ]
@@ -280,17 +292,31 @@ class ProgressSummary(models.Model):
 
 
 class TargetProgress(models.Model):
-    """A target's value in a summary's subtree and period, added up as the target says."""
+    """A target's value in a summary's subtree and period, added up as the target says.
 
-    summary = models.ForeignKey(ProgressSummary, on_delete=models.CASCADE, related_name="target_values")
+    The organisation and the period are copies of the summary's: the dashboards add up a
+    term's monthly values per (organisation, target) from this table alone, and on
+    PostgreSQL it is partitioned by period like ``ProgressSummary`` (see there).
+    """
+
+    summary = models.ForeignKey(ProgressSummary, on_delete=models.CASCADE, related_name="target_values",
+                                db_constraint=False)
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="progress")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                                     db_index=False)
+    period_kind = models.CharField(_("period"), max_length=8, choices=SummaryPeriod.choices)
+    period_start = models.DateField(_("period start"))
     value = models.DecimalField(max_digits=16, decimal_places=2)
     contributions = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("target progress")
         verbose_name_plural = _("target progress")
-        constraints = [models.UniqueConstraint(fields=["summary", "target"], name="target_progress_unique")]
+        constraints = [
+            # A target belongs to one directive, so this is one row per summary and target.
+            models.UniqueConstraint(fields=["organization", "period_kind", "period_start", "target"],
+                                    name="target_progress_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.target}: {self.value:g}"

@@ -328,16 +328,44 @@ def test_beat_schedules_exist_and_name_registered_tasks():
     assert tasks["meetings.summaries_compute_open"].crontab.hour == "1"
 
 
-def test_a_failure_mid_period_leaves_the_previous_rows(world, monkeypatch):
-    S.compute_period(MARCH, now=NOW)
+@pytest.mark.parametrize("fast", [False, True])
+def test_a_failure_mid_period_leaves_the_previous_rows(world, monkeypatch, fast):
+    """A worker dying in the middle of a period leaves the previous figures, on either path.
+
+    The bulk path fails after the summary partition was swapped and before the target
+    values' one: the transaction takes both back.
+    """
+    from django.db import connection
+
+    from meetings import summaries_bulk
+    from resolutions import partitions
+
+    if fast and not partitions.enabled():
+        pytest.skip("the bulk path is PostgreSQL-only")
+    S.compute_period(MARCH, now=NOW, fast=fast)
     before = snapshot()
+    assert before
 
     def boom(*args, **kwargs):
         raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(S, "_rollup_subtree", boom)
+    if fast:
+        real_swap, calls = partitions.swap, []
+
+        def swap_then_die(*args, **kwargs):
+            calls.append(args)
+            if len(calls) > 1:
+                boom()
+            real_swap(*args, **kwargs)
+
+        monkeypatch.setattr(summaries_bulk.partitions, "swap", swap_then_die)
+    else:
+        monkeypatch.setattr(S, "_rollup_subtree", boom)
     with pytest.raises(RuntimeError):
-        S.compute_period(MARCH, now=NOW)
+        S.compute_period(MARCH, now=NOW + dt.timedelta(days=1), fast=fast)
+    if fast:
+        assert len(calls) == 2
+        assert connection.in_atomic_block  # the test's transaction is still usable
     assert snapshot() == before
 
 

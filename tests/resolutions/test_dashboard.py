@@ -119,7 +119,8 @@ def build_world(code: str, *, blocs: int, grassroots: int, cells: int, directive
     ProgressSummary.objects.bulk_create(summaries.values())
     target_of = {t.directive_id: t for t in w.targets}
     TargetProgress.objects.bulk_create(
-        TargetProgress(summary=summaries[key], target=target_of[key[0]], value=v, contributions=1)
+        TargetProgress(summary=summaries[key], target=target_of[key[0]], organization_id=key[1],
+                       period_kind=key[2].kind, period_start=key[2].start, value=v, contributions=1)
         for key, v in values.items())
     w.leaf = rows
     w.values = values

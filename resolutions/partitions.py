@@ -1,0 +1,169 @@
+"""PostgreSQL partitions of the summary tables, one per period, and how a period is swapped in.
+
+Why: a national period holds ~2 million ``ProgressSummary`` rows. Rewriting them in place
+costs per-row maintenance of every index (~200 k rows/s here) and leaves millions of dead
+rows behind; writing them into a fresh table without indexes, building the indexes in bulk
+and attaching the table as the period's partition is several times faster and leaves
+nothing to vacuum. Readers keep the old partition until the swapping transaction commits.
+
+Layout (migration ``0003_partitioned_summaries``): ``resolutions_progresssummary`` and
+``resolutions_targetprogress`` are ``PARTITION BY RANGE (period_kind, period_start)``; the
+partition of a period covers ``[(kind, start), (kind, start + 1 day))`` and is named
+``<table>_<kind>_<yyyymmdd>``; a ``<table>_default`` partition catches rows of periods that
+have no partition yet (rows written directly, by tests or the admin), and
+:func:`ensure_partitions` moves them out when the period gets its own.
+
+Every function is a no-op on SQLite (the embedded mode keeps plain tables). Callers hold the
+period's advisory lock (``meetings.summaries._lock_period``), so no two sessions create or
+swap the same partition at once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.db import connection
+
+from .periods import Period
+
+#: Partition key of both tables: the partitions are periods.
+KEY = ("period_kind", "period_start")
+#: Identity values handed out per session at a time: a bulk build takes millions at once.
+ID_CACHE = 10_000
+
+
+def tables() -> tuple[str, str]:
+    from .models import ProgressSummary, TargetProgress
+
+    return ProgressSummary._meta.db_table, TargetProgress._meta.db_table
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def enabled() -> bool:
+    """True when the summary tables are partitioned (PostgreSQL after migration 0003)."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cur:
+        cur.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [tables()[0]])
+        row = cur.fetchone()
+    return bool(row and row[0] == "p")
+
+
+def partition_name(table: str, period: Period) -> str:
+    return f"{table}_{period.kind}_{period.start:%Y%m%d}"
+
+
+def _bounds(period: Period) -> str:
+    nxt = period.start + dt.timedelta(days=1)
+    return (f"FROM ('{period.kind}', '{period.start.isoformat()}') "
+            f"TO ('{period.kind}', '{nxt.isoformat()}')")
+
+
+def _bounds_check(period: Period) -> str:
+    """A CHECK equal to the partition constraint: ATTACH then skips its validation scan."""
+    return f"CHECK (period_kind = '{period.kind}' AND period_start = '{period.start.isoformat()}'::date)"
+
+
+def _exists(cur, name: str) -> bool:
+    cur.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
+    return bool(cur.fetchone()[0])
+
+
+def _columns(cur, table: str) -> list[str]:
+    cur.execute("""SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attnum > 0
+                   AND NOT attisdropped ORDER BY attnum""", [table])
+    return [r[0] for r in cur.fetchall()]
+
+
+def new_stage(cur, table: str, period: Period) -> str:
+    """An empty table shaped like ``table`` (columns, defaults, CHECKs) for ``period``'s rows.
+
+    No indexes and no keys yet: rows go in at heap speed, :func:`finish_stage` adds the
+    rest in bulk. The random suffix keeps its index names apart from the live partition's.
+    """
+    name = f"{partition_name(table, period)}_{secrets.token_hex(3)}"
+    cur.execute(f"CREATE TABLE {_q(name)} (LIKE {_q(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+    cur.execute(f"ALTER TABLE {_q(name)} ADD CONSTRAINT {_q(name + '_bounds')} {_bounds_check(period)}")
+    return name
+
+
+def next_id_sql(cur, table: str) -> str:
+    """SQL giving the next identity value of ``table``'s id (the bulk build numbers its own rows).
+
+    The sequence is looked up once: ``pg_get_serial_sequence`` per row costs seconds a period.
+    """
+    cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+    sequence = cur.fetchone()[0]
+    return f"nextval('{sequence}'::regclass)"
+
+
+def finish_stage(cur, table: str, stage: str) -> None:
+    """Give ``stage`` the parent's keys, foreign keys and indexes, built in bulk, and statistics.
+
+    Cloned from the catalog, so a later migration that adds an index to the model is
+    followed here. Foreign keys are validated now, before the swap takes its brief lock;
+    ATTACH then adopts the matching indexes and constraints instead of building them again.
+    """
+    cur.execute("""SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c
+                   WHERE c.conrelid = to_regclass(%s) AND c.contype IN ('p', 'u', 'f')
+                   ORDER BY c.contype DESC, c.conname""", [table])
+    for i, (_name, definition) in enumerate(cur.fetchall()):
+        cur.execute(f"ALTER TABLE {_q(stage)} ADD CONSTRAINT {_q(f'{stage}_c{i}')} {definition}")
+    cur.execute("""SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i
+                   WHERE i.indrelid = to_regclass(%s)
+                     AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+                   ORDER BY i.indexrelid""", [table])
+    for i, (definition,) in enumerate(cur.fetchall()):
+        unique = "UNIQUE " if definition.startswith("CREATE UNIQUE") else ""
+        method = definition[definition.index(" USING "):]
+        cur.execute(f"CREATE {unique}INDEX {_q(f'{stage}_i{i}')} ON {_q(stage)}{method}")
+    cur.execute(f"ANALYZE {_q(stage)}")
+
+
+def swap(cur, table: str, period: Period, stage: str) -> None:
+    """Replace the period's partition with ``stage`` (same transaction; visible at commit).
+
+    DETACH takes an ACCESS EXCLUSIVE lock on the parent until commit: everything slow has
+    been done before, so readers wait milliseconds. ``lock_timeout`` turns a long wait
+    behind another session into an error the task retries, never a pile-up of queries.
+    """
+    live = partition_name(table, period)
+    cur.execute("SET LOCAL lock_timeout = '15s'")
+    # Rows written to the old partition earlier in this transaction (moved out of the default
+    # partition, say) still have deferred foreign-key checks queued, and a table with queued
+    # checks cannot be dropped: run them now, then restore Django's deferred default.
+    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cur.execute("SET CONSTRAINTS ALL DEFERRED")
+    if _exists(cur, live):
+        cur.execute(f"ALTER TABLE {_q(table)} DETACH PARTITION {_q(live)}")
+        cur.execute(f"DROP TABLE {_q(live)}")
+    cur.execute(f"ALTER TABLE {_q(table)} ATTACH PARTITION {_q(stage)} FOR VALUES {_bounds(period)}")
+    cur.execute(f"ALTER TABLE {_q(stage)} RENAME TO {_q(live)}")
+
+
+def ensure_partitions(period: Period) -> None:
+    """Give ``period`` its own partition in both tables, moving any of its rows out of the default.
+
+    Created by attaching (SHARE UPDATE EXCLUSIVE on the parent: reads go on), with the
+    bounds CHECK in place so that only the default partition is scanned.
+    """
+    if not enabled():
+        return
+    with connection.cursor() as cur:
+        for table in tables():
+            live = partition_name(table, period)
+            if _exists(cur, live):
+                continue
+            default = f"{table}_default"
+            stage = new_stage(cur, table, period)
+            cols = ", ".join(_q(c) for c in _columns(cur, table))
+            cur.execute(f"""WITH moved AS (DELETE FROM {_q(default)}
+                                           WHERE period_kind = %s AND period_start = %s RETURNING {cols})
+                            INSERT INTO {_q(stage)} ({cols}) SELECT {cols} FROM moved""",
+                        [period.kind, period.start])
+            cur.execute("SET LOCAL lock_timeout = '15s'")
+            cur.execute(f"ALTER TABLE {_q(table)} ATTACH PARTITION {_q(stage)} FOR VALUES {_bounds(period)}")
+            cur.execute(f"ALTER TABLE {_q(stage)} RENAME TO {_q(live)}")
