@@ -29,12 +29,8 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
-    Max,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
     When,
 )
@@ -327,26 +323,30 @@ def cumulative_window(period: Period) -> tuple[dt.date, dt.date]:
     return P.period_of(P.TERM, period.end).start, period.end
 
 
-def target_values(org_ids: Sequence[int], directive_ids: Sequence[int], period: Period) -> dict[tuple[int, int], Decimal]:
+def target_values(org_ids: Sequence[int], targets: Sequence[Target], period: Period) -> dict[tuple[int, int], Decimal]:
     """(organisation, target) → value accumulated over the term up to the period's end. One query.
 
     Built on the monthly summaries so that any period (a past month as well as the year)
     gets the value as it stood then; each target adds up as it says: the sum of the
-    months, the highest month, or the latest month reported.
+    months, the highest month, or the latest month reported. The monthly values are few
+    (≤ 60 per unit and target) and added up here: a "latest" per group in SQL would be one
+    correlated subquery per row across every monthly partition.
     """
     start, end = cumulative_window(period)
-    base = TargetProgress.objects.filter(period_kind=P.MONTH, period_start__gte=start, period_start__lte=end)
-    latest = (base.filter(target_id=OuterRef("target_id"), organization_id=OuterRef("organization_id"))
-              .order_by("-period_start").values("value")[:1])
-    rows = (base.filter(organization_id__in=list(org_ids), target__directive_id__in=list(directive_ids))
-            .values("organization_id", "target_id", "target__aggregation")
-            .annotate(total=Sum("value"), top=Max("value"), last=Subquery(latest))
-            .order_by())
+    aggregation = {t.pk: t.aggregation for t in targets}
+    rows = (TargetProgress.objects.filter(period_kind=P.MONTH, period_start__gte=start, period_start__lte=end,
+                                          organization_id__in=list(org_ids), target_id__in=list(aggregation))
+            .order_by("period_start").values_list("organization_id", "target_id", "value"))
     out: dict[tuple[int, int], Decimal] = {}
-    for r in rows:
-        agg = r["target__aggregation"]
-        value = r["total"] if agg == Aggregation.SUM else r["top"] if agg == Aggregation.MAX else r["last"]
-        out[(r["organization_id"], r["target_id"])] = value or Decimal(0)
+    for org_id, target_id, value in rows:
+        key = (org_id, target_id)
+        agg = aggregation[target_id]
+        if agg == Aggregation.SUM:
+            out[key] = out.get(key, Decimal(0)) + value
+        elif agg == Aggregation.MAX:
+            out[key] = max(out.get(key, value), value)
+        else:  # latest: rows come oldest first
+            out[key] = value
     return out
 
 
@@ -516,7 +516,7 @@ def dashboard(org: Organization, selection: PeriodSelection, filters: DirectiveF
     rows = [_figure_row(s, org) for s in summaries]
     ids = [r.directive.pk for r in rows]
     targets = targets_for(ids, org)
-    values = target_values([org.pk], ids, period)
+    values = target_values([org.pk], [t for ts in targets.values() for t in ts], period)
     for r in rows:
         r.targets = [target_figure(t, values.get((org.pk, t.pk), Decimal(0)), r.directive, period, today)
                      for t in targets.get(r.directive.pk, [])]
@@ -605,7 +605,7 @@ def directive_drill(org: Organization, directive: Directive, selection: PeriodSe
     unit_summaries = list(page.object_list)
     targets = targets_for([directive.pk], org)[directive.pk]
     org_ids = [org.pk] + [s.organization_id for s in unit_summaries]
-    values = target_values(org_ids, [directive.pk], period)
+    values = target_values(org_ids, targets, period)
     own = None
     if own_s is not None:
         own_s.directive = directive
