@@ -130,6 +130,11 @@ else:
     }
     if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
         raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://…)")
+    # ``QuerySet.iterator()`` (every form's choice list uses it) would open a server-side cursor:
+    # three extra round trips per list for a few dozen rows. Nothing streams millions of rows
+    # through the ORM here (the summaries are set-based SQL), and it keeps transaction pooling
+    # (pgbouncer) possible.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery ----------------------------------------------------------------------

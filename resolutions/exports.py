@@ -126,13 +126,20 @@ def _figure_headers() -> list[str]:
             _("Last report")]
 
 
-def dashboard_tables(board) -> list[Table]:
-    """Directives, targets and trend of a dashboard (``resolutions.dashboard.Dashboard``)."""
+def dashboard_tables(board, *, for_page: bool = False) -> list[Table]:
+    """Directives, targets and trend of a dashboard (``resolutions.dashboard.Dashboard``).
+
+    ``for_page``: the page only names the first two (download links) and shows the trend of its
+    own rows, so only that is filled; a download fills all three with every row.
+    """
     directives = Table("directives", _("Directives"), [_("Directive"), _("Title"), _("Issuer")] + _figure_headers())
     targets = Table("targets", _("Targets"), [_("Directive"), _("Target"), _("Unit"), _("Value"), _("Goal"),
                                                _("Reached (%)"), _("Deadline"), _("Pace")])
     periods = board.trend_periods
     trend = Table("trend", _("Coverage over recent periods (%)"), [_("Directive")] + [period_label(p) for p in periods])
+    if for_page:
+        trend.rows = [[r.directive.label] + [p.coverage for p in r.trend] for r in board.rows]
+        return [directives, targets, trend]
     for r in board.all_rows:
         d = r.directive
         directives.rows.append([d.label, d.title, str(d.issuer)] + _figure_cells(r))

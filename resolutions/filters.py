@@ -11,6 +11,7 @@ from organizations.text import search_key
 
 from .models import Directive, DirectiveAlias, DirectiveStatus
 from .symbols import DirectiveKind
+from .widgets import speed_up
 
 
 class StyledFilterSet(django_filters.FilterSet):
@@ -27,6 +28,7 @@ class StyledFilterSet(django_filters.FilterSet):
                 widget = field.widget
                 css = "form-select" if isinstance(widget, forms.Select) else "form-control"
                 widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+                speed_up(widget)
             form._styled = True
         return form
 

@@ -76,8 +76,9 @@ def dashboard_org(request: HttpRequest, org_id: int) -> HttpResponse:
 
 def _dashboard(request: HttpRequest, org) -> HttpResponse:
     filterset, selection, filters = _state(request, org)
-    board = D.dashboard(org, selection, filters, request.GET.get("page"), export_all=bool(request.GET.get("export")))
-    tables = exports.dashboard_tables(board)
+    exporting = bool(request.GET.get("export"))
+    board = D.dashboard(org, selection, filters, request.GET.get("page"), export_all=exporting)
+    tables = exports.dashboard_tables(board, for_page=not exporting)
     response = _export(request, tables, f"dashboard-{org.code}-{selection.period.key}")
     if response:
         return response
