@@ -25,18 +25,15 @@ from django.db import connection
 
 from organizations.models import Organization
 from resolutions import partitions
+from resolutions.models import SUMMARY_FIGURES
 from resolutions.periods import Period
 
 from .models import ReportStatus
 
 STEP = Organization.steplen
 
-#: The additive figures of a summary row (same order as ``summaries.SUM_COLUMNS``).
-SUMS = (
-    "expected_units", "reported_units", "reporting_units", "reports",
-    "links_not_started", "links_in_progress", "links_behind", "links_done",
-    "units_on_time", "units_late", "units_pending", "units_overdue",
-)
+#: The additive figures of a summary row.
+SUMS = SUMMARY_FIGURES
 
 ORG, ANC, FACT, FACT_TP, EXP = "sb_org", "sb_anc", "sb_fact", "sb_fact_tp", "sb_exp"
 OWN, ROLL, OWN_TP, ROLL_TP = "sb_own", "sb_roll", "sb_own_tp", "sb_roll_tp"

@@ -230,6 +230,14 @@ class SummaryPeriod(models.TextChoices):
     TERM = "term", _("Term")
 
 
+#: The additive figures of a summary row, in the order the computation writes them.
+SUMMARY_FIGURES: tuple[str, ...] = (
+    "expected_units", "reported_units", "reporting_units", "reports",
+    "links_not_started", "links_in_progress", "links_behind", "links_done",
+    "units_on_time", "units_late", "units_pending", "units_overdue",
+)
+
+
 class ProgressSummary(models.Model):
     """Implementation of one directive in one organisation's whole subtree over one period.
 

@@ -12,14 +12,20 @@ The two widgets drawn several times a row (four-way bar, sparkline) join f-strin
 every text part goes through ``escape``; numbers and CSS widths are formatted here.
 
 Use: ``{% load dashboard_html %}`` then ``{{ row|status_badge }}``, ``{{ row|coverage_bar }}``,
-``{{ row|status_bars }}``, ``{{ row.targets|target_list }}``, ``{{ row.spark|trend_spark }}``.
+``{{ row|status_bars }}``, ``{{ row.targets|target_list }}``, ``{{ row.spark|trend_spark }}``, and a chart's figures as
+a table: ``{{ table|data_table }}``.
 """
 from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
 
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from resolutions.dashboard import number
 
 register = template.Library()
 
@@ -90,3 +96,26 @@ def trend_spark(spark) -> SafeString:
     return mark_safe(f'<span class="dash-trend"><svg class="dash-spark" width="{int(spark.width)}" height="24" role="img" '
                      f'aria-label="{escape(spark.label)}">{bars}</svg> <span aria-hidden="true">{arrow}</span> '
                      f"{escape(word)}</span>")
+
+
+def _cell(value) -> str:
+    """A figure as the page shows it: a dash for none, decimals in the language's separator."""
+    if value is None:
+        return "—"
+    if isinstance(value, float | Decimal):
+        return number(value, 1)
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return escape(value)
+
+
+@register.filter
+def data_table(table) -> SafeString:
+    """A chart's figures as a table (``exports.Table``): the first column heads each row."""
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in table.headers)
+    body = "".join(
+        f'<tr><th scope="row">{_cell(row[0])}</th>{"".join(f"<td>{_cell(v)}</td>" for v in row[1:])}</tr>'
+        for row in table.rows if row)
+    return mark_safe(f'<div class="table-responsive"><table class="table table-sm table-striped">'
+                     f"<caption>{escape(table.title)}</caption><thead><tr>{head}</tr></thead>"
+                     f"<tbody>{body}</tbody></table></div>")
