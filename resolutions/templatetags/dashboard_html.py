@@ -21,6 +21,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django import template
+from django.urls import get_script_prefix, reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -119,3 +120,77 @@ def data_table(table) -> SafeString:
     return mark_safe(f'<div class="table-responsive"><table class="table table-sm table-striped">'
                      f"<caption>{escape(table.title)}</caption><thead><tr>{head}</tr></thead>"
                      f"<tbody>{body}</tbody></table></div>")
+
+
+# --------------------------------------------------------------------------------------
+# Whole table bodies: the matrix (units × 20 directives) and a directive's units (100 a page)
+# --------------------------------------------------------------------------------------
+_SENTINELS = (987654321, 876543219)
+_url_formats: dict[tuple[str, str], str] = {}
+
+
+def url_format(name: str, arity: int) -> str:
+    """``reverse(name, args=…)`` as a format string, computed once: a table links every cell."""
+    key = (name, get_script_prefix())
+    if key not in _url_formats:
+        url = reverse(name, args=list(_SENTINELS[:arity]))
+        for sentinel in _SENTINELS[:arity]:
+            url = url.replace(str(sentinel), "{}", 1)
+        _url_formats[key] = url
+    return _url_formats[key]
+
+
+@register.simple_tag
+def matrix_body(matrix, querystring: str) -> SafeString:
+    """Rows of units, a cell per directive: status icon, coverage and the status in words."""
+    org_url, cell_url = url_format("dashboard-org", 1), url_format("dashboard-directive", 2)
+    qs = escape(querystring)
+    not_assigned = escape(_("not assigned"))
+    empty = (f'<td class="cell empty"><span class="nolink">—<span class="visually-hidden"> {not_assigned}</span>'
+             "</span></td>")
+    out = []
+    for unit, cells in matrix.units:
+        name = escape(str(unit))
+        parts = [f'<tr><th scope="row"><a href="{org_url.format(unit.pk)}{qs}">{name}</a></th>']
+        for cell in cells:
+            if cell.empty:
+                parts.append(empty)
+                continue
+            row = cell.row
+            st = row.status
+            label = escape(st.label)
+            # Rounded half up, as ``floatformat:"0"`` did (coverage is never negative).
+            shown = "—" if row.coverage is None else f"{int(row.coverage + 0.5)}%"
+            title = escape(f"{row.directive.label} — {unit}: {st.label}")
+            parts.append(f'<td class="cell st-{st.key}"><a href="{cell_url.format(unit.pk, row.directive.pk)}{qs}" '
+                         f'title="{title}"><span aria-hidden="true">{st.icon}</span> {shown}'
+                         f'<span class="visually-hidden"> {label}</span></a></td>')
+        parts.append("</tr>")
+        out.append("".join(parts))
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
+def units_body(drill, querystring: str) -> SafeString:
+    """A directive's units: link down, status, late units, coverage and counts, reports, targets."""
+    directive_url = url_format("dashboard-directive", 2)
+    qs = escape(querystring)
+    reports_word = escape(_("Reports"))
+    out = []
+    for row in drill.units:
+        org = row.organization
+        name = escape(str(org))
+        targets = ""
+        if drill.targets:
+            targets = "<td>" + "".join(
+                f'<div class="small">{escape(t.target.name)}: <strong>{t.value_text}</strong> {escape(t.target.unit)}</div>'
+                for t in row.targets) + "</td>"
+        out.append(
+            f'<tr data-unit="{escape(org.code)}" data-reports="{int(row.summary.reports)}">'
+            f'<th scope="row"><a href="{directive_url.format(org.pk, drill.directive.pk)}{qs}">{name}</a>'
+            f'<div class="small fw-normal text-muted">{escape(org.get_kind_display())}</div></th>'
+            f"<td>{status_badge(row)}</td><td class=\"text-end\">{int(row.late_units)}</td>"
+            f"<td>{coverage_bar(row)}{status_bars(row)}</td><td class=\"text-end\">{int(row.summary.reports)}</td>"
+            f'{targets}<td><a class="small text-nowrap" href="{escape(row.reports_url)}">{reports_word}'
+            f'<span class="visually-hidden"> — {name}</span></a></td></tr>')
+    return mark_safe("".join(out))

@@ -489,3 +489,77 @@ def test_two_whole_tree_recomputes_of_different_periods_both_finish(drop_new_par
         th.join(60)
     assert errors == {}
     assert row(tree["ROOT"], JAN, d).reports == 1 and row(tree["ROOT"], FEB, d).reports == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_subtree_refresh_during_a_whole_tree_swap_both_finish(drop_new_partitions, monkeypatch):
+    """A report's refresh (portable path, any period) overlapping the nightly run's swap of another period.
+
+    The refresh deletes its target values, then its summaries; the swap replaces the
+    summary partition, then the target-value one. Either may wait; neither may fail.
+    """
+    postgres_only()
+    tree = make_tree()
+    d = DirectiveFactory()
+    AssignmentFactory(directive=d, organization=tree["ROOT"], frequency="month", reporter_kind=OrgKind.CELL,
+                      start=dt.date(2019, 1, 1))
+    report(tree["A1a"], period=JAN, submitted=at(2019, 2, 2), links=[(d, Assessment.DONE, {})])
+    report(tree["A1b"], period=FEB, submitted=at(2019, 3, 2), links=[(d, Assessment.IN_PROGRESS, {})])
+    for period in (JAN, FEB):
+        S.compute_period(period, now=NOW, fast=True)
+
+    # Meet when the swap has replaced the summary partition and the refresh has run its first
+    # delete, then go on (a fix that makes one side wait earlier lets the other go on after 5 s).
+    meeting = threading.Barrier(2, timeout=5)
+
+    def meet():
+        try:
+            meeting.wait()
+        except threading.BrokenBarrierError:
+            pass
+
+    real_swap, real_delete, swapped = partitions.swap, S._delete_rows, []
+
+    def swap_then_meet(cur, table, period, stage):
+        real_swap(cur, table, period, stage)
+        if not swapped:
+            swapped.append(table)
+            meet()
+
+    class MeetAfterFirstStatement:
+        def __init__(self, cur):
+            self.cur, self.statements = cur, 0
+
+        def execute(self, *args, **kwargs):
+            out = self.cur.execute(*args, **kwargs)
+            self.statements += 1
+            if self.statements == 1:
+                meet()
+            return out
+
+        def __getattr__(self, name):
+            return getattr(self.cur, name)
+
+    def delete_then_meet(cur, t, scope, params):
+        real_delete(MeetAfterFirstStatement(cur), t, scope, params)
+
+    monkeypatch.setattr(partitions, "swap", swap_then_meet)
+    monkeypatch.setattr(S, "_delete_rows", delete_then_meet)
+    errors: dict[str, BaseException] = {}
+
+    def run(name, **kwargs):
+        try:
+            S.compute_period(now=NOW, **kwargs)
+        except BaseException as exc:  # reported by the assertion below
+            errors[name] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=("nightly FEB",), kwargs={"period": FEB, "fast": True}),
+               threading.Thread(target=run, args=("refresh JAN",), kwargs={"period": JAN, "org": tree["A"]})]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+    assert errors == {}
+    assert row(tree["ROOT"], JAN, d).reports == 1 and row(tree["ROOT"], FEB, d).reports == 1
