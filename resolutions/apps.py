@@ -6,3 +6,17 @@ class ResolutionsConfig(AppConfig):
     name = "resolutions"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Directives")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from organizations.models import Organ, Organization, Term
+
+        from .dashboard_filters import forget_register_choices
+        from .models import Directive
+
+        # The dashboards' filter form caches the register's issuers and terms (and their names).
+        for model in (Directive, Organ, Term, Organization):
+            post_save.connect(forget_register_choices, sender=model, dispatch_uid=f"register-choices-{model.__name__}")
+            post_delete.connect(forget_register_choices, sender=model,
+                                dispatch_uid=f"register-choices-del-{model.__name__}")

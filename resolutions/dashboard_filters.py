@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,39 @@ from .dashboard import LEVEL_LABELS, DirectiveFilters
 from .filters import StyledFilterSet
 from .models import Directive, ProgressSummary, SummaryPeriod
 from .symbols import DirectiveKind
+
+#: The issuers and terms of the register, as the filter form offers them (see register_choices).
+CHOICES_KEY = "dashboard:register-choices:v1"
+
+
+def register_choices() -> dict[str, list[tuple[str, str]]]:
+    """Issuers and terms that occur in the directive register, as (id, label); cached.
+
+    Every dashboard page offers them, and they change only when the register does: two
+    queries and their model instances on every page otherwise. ``forget_register_choices``
+    runs on every save or delete of a directive, organ, term or organisation (apps.py); the
+    timeout is only a safety net.
+    """
+    choices = cache.get(CHOICES_KEY)
+    if choices is None:
+        issuers = Organ.objects.filter(pk__in=Directive.objects.values("issuer_id")).order_by("name")
+        terms = (Term.objects.filter(pk__in=Directive.objects.exclude(term=None).values("term_id"))
+                 .select_related("organization", "organ").order_by("-start_year", "ordinal"))
+        choices = {"issuers": [(str(o.pk), str(o)) for o in issuers], "terms": [(str(t.pk), str(t)) for t in terms]}
+        cache.set(CHOICES_KEY, choices, 600)
+    return choices
+
+
+def forget_register_choices(**kwargs) -> None:
+    cache.delete(CHOICES_KEY)
+
+
+def _issuer_choices() -> list[tuple[str, str]]:
+    return register_choices()["issuers"]
+
+
+def _term_choices() -> list[tuple[str, str]]:
+    return register_choices()["terms"]
 
 
 def _unchanged(queryset: QuerySet, name: str, value) -> QuerySet:
@@ -37,11 +71,11 @@ class DashboardFilter(StyledFilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind of directive"), field_name="directive__kind", choices=DirectiveKind.choices, empty_label=_("All kinds"),
     )
-    issuer = django_filters.ModelChoiceFilter(
-        label=_("Issuer"), field_name="directive__issuer", queryset=Organ.objects.none(), empty_label=_("All issuers"),
+    issuer = django_filters.ChoiceFilter(
+        label=_("Issuer"), field_name="directive__issuer_id", choices=_issuer_choices, empty_label=_("All issuers"),
     )
-    term = django_filters.ModelChoiceFilter(
-        label=_("Term"), field_name="directive__term", queryset=Term.objects.none(), empty_label=_("All terms"),
+    term = django_filters.ChoiceFilter(
+        label=_("Term"), field_name="directive__term_id", choices=_term_choices, empty_label=_("All terms"),
     )
     level = django_filters.ChoiceFilter(
         label=_("Units compared"), choices=[(str(k), v) for k, v in LEVEL_LABELS.items()],
@@ -55,11 +89,6 @@ class DashboardFilter(StyledFilterSet):
 
     def __init__(self, data=None, *args, period_choices: list[tuple[str, str]] | None = None, **kwargs) -> None:
         super().__init__(data, *args, queryset=ProgressSummary.objects.none(), **kwargs)
-        # Only bodies and terms that occur in the register (two small queries when rendered).
-        self.filters["issuer"].queryset = Organ.objects.filter(pk__in=Directive.objects.values("issuer_id")).order_by("name")
-        self.filters["term"].queryset = (
-            Term.objects.filter(pk__in=Directive.objects.exclude(term=None).values("term_id"))
-            .select_related("organization", "organ").order_by("-start_year", "ordinal"))
         # A bookmarked period without figures is still accepted: the selector says so on the page.
         self.filters["period"].extra["widget"] = forms.Select(
             choices=[("", _("Current period"))] + list(period_choices or []))
@@ -89,7 +118,7 @@ class DashboardFilter(StyledFilterSet):
         level = data.get("level")
         return DirectiveFilters(
             kind=data.get("kind") or "",
-            issuer_id=issuer.pk if issuer else None,
-            term_id=term.pk if term else None,
+            issuer_id=int(issuer) if issuer else None,
+            term_id=int(term) if term else None,
             level=int(level) if level not in (None, "") else None,
         )

@@ -43,3 +43,16 @@ def english_by_default(request, settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_register_choices():
+    """The dashboards cache the register's issuers and terms; a test starts without them.
+
+    (A rolled-back test's directives would otherwise linger in the shared Redis cache.)
+    """
+    from resolutions.dashboard_filters import forget_register_choices
+
+    forget_register_choices()
+    yield
+    forget_register_choices()
