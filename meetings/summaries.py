@@ -454,6 +454,9 @@ def compute_period(period: Period, *, org: Organization | None = None, now: dt.d
     t = _tables()
     with transaction.atomic():
         _lock_period(period)
+        # Closed periods too: their rows must not stay in the default partition, which every
+        # new partition's ATTACH has to scan.
+        partitions.ensure_partitions(period)
         closed = closed_period(period)
         ancestors = list(Organization.objects.get_ancestors(org)) if org is not None else []
         scope = Scope(prefix=org.path, ids=tuple(a.id for a in ancestors)) if org is not None else Scope()
@@ -465,7 +468,6 @@ def compute_period(period: Period, *, org: Organization | None = None, now: dt.d
                     amended = _update_amended(cur, t, period, closed.closed_at, scope)
                 return PeriodResult(period, _count_rows(cur, t, scope, _period_params(period, now)),
                                     time.monotonic() - started, closed=True, amended=amended)
-            partitions.ensure_partitions(period)
             params = {**_period_params(period, now), **scope.params()}
             if fast:
                 rows = bulk.compute(cur, t, period, expectations_for(period), params, run)
@@ -547,13 +549,13 @@ def summaries_refresh_for_report(*, report_id: int, now: dt.datetime | None = No
         started = time.monotonic()
         with transaction.atomic():
             _lock_period(period)
+            partitions.ensure_partitions(period)
             closed = closed_period(period)
             with connection.cursor() as cur:
                 if closed is not None:
                     amended = _update_amended(cur, t, period, closed.closed_at, scope)
                     out.append(PeriodResult(period, len(chain), time.monotonic() - started, closed=True, amended=amended))
                     continue
-                partitions.ensure_partitions(period)
                 params = _period_params(period, now)
                 _delete_rows(cur, t, scope, params)
                 sql, exp_params = _own_summary_sql(t, scope, expectations_for(period))

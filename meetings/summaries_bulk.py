@@ -4,9 +4,8 @@ Same rows as the portable path of :mod:`meetings.summaries` (tests compare the t
 trees); this is how a national period (~2 M rows from ~3.4 M links) is computed in seconds:
 
 1. **Run tables** (:class:`BulkRun`, once for all the periods of a computation): every
-   organisation with its parent and depth, every (organisation, ancestor) pair, and the
-   counted links and target contributions of the whole date range, ordered and indexed by
-   period end — the big tables are read once, not once per period.
+   organisation with its parent and depth, and every (organisation, ancestor) pair; then, per
+   period inside its locked transaction, the counted links and target contributions.
 2. **Own rows** per (directive, organisation): the links of the period aggregated, full-joined
    with the units expected to report (assignments × the units of their reporter kind below the
    assigned organisation), each classified on time / late / pending / overdue.
@@ -28,8 +27,6 @@ from resolutions import partitions
 from resolutions.models import SUMMARY_FIGURES
 from resolutions.periods import Period
 
-from .models import ReportStatus
-
 STEP = Organization.steplen
 
 #: The additive figures of a summary row.
@@ -40,10 +37,13 @@ OWN, ROLL, OWN_TP, ROLL_TP = "sb_own", "sb_roll", "sb_own_tp", "sb_roll_tp"
 
 
 class BulkRun:
-    """The temp tables shared by the periods of one whole-tree computation over [start, end].
+    """The tree as temp tables, shared by the periods of one whole-tree computation.
 
     Session-local temp tables: invisible to other sessions, dropped on exit (or with the
-    connection if the process dies).
+    connection if the process dies). A unit moved while a run is going is seen where it was
+    when the run started (the next run places it right). The reports and links, on the
+    contrary, are read by each period inside its own locked transaction (:func:`facts`): a
+    report submitted during a long run is never overwritten by an older copy.
     """
 
     def __init__(self, t: dict[str, str], start: dt.date, end: dt.date, periods: int = 1) -> None:
@@ -52,60 +52,70 @@ class BulkRun:
 
     def __enter__(self) -> BulkRun:
         t = self.t
-        params = {"start": self.start, "end": self.end, "s1": ReportStatus.SUBMITTED, "s2": ReportStatus.ACCEPTED}
         with connection.cursor() as cur:
             self._drop(cur)
             # Big sorts and hash aggregates in memory, temp tables in local buffers (only takes
             # effect before the session's first temp table), no JIT compilation per statement.
+            # Reset on exit; the connection is closed after a run, which frees the buffers.
             cur.execute("SET work_mem = '512MB'")
             cur.execute("SET temp_buffers = '1GB'")
             cur.execute("SET jit = off")
-            cur.execute(f"""CREATE TEMP TABLE {ORG} AS
-                SELECT o.id, p.id AS parent_id, o.depth, o.kind, o.valid_from, o.valid_to
-                FROM {t['org']} o LEFT JOIN {t['org']} p ON p.path = substr(o.path, 1, length(o.path) - {STEP})""")
-            # Each unit with each of its ancestors (itself included), and what an assignment above
-            # asks of it: its kind and validity.
-            cur.execute(f"""CREATE TEMP TABLE {ANC} (org_id bigint NOT NULL, anc_id bigint NOT NULL,
-                kind varchar(20) NOT NULL, valid_from date, valid_to date, parent_id bigint, depth integer)""")
-            cur.execute(f"SELECT COALESCE(MAX(depth), 0) FROM {ORG}")
-            self.max_depth = cur.fetchone()[0]
-            for depth in range(1, self.max_depth + 1):
-                cur.execute(f"""INSERT INTO {ANC} (org_id, anc_id, kind, valid_from, valid_to, parent_id, depth)
-                    SELECT o.id, a.id, o.kind, o.valid_from, o.valid_to, o.parent_id, o.depth
-                    FROM {ORG} o JOIN {t['org']} u ON u.id = o.id
-                    JOIN {t['org']} a ON a.path = substr(u.path, 1, %(len)s)
-                    WHERE o.depth >= %(depth)s AND a.depth = %(depth)s""", {"len": STEP * depth, "depth": depth})
-            # Ordered by period end only when several periods will read their slices of it.
-            order = "ORDER BY r.period_end" if self.periods > 1 else ""
-            cur.execute(f"""CREATE TEMP TABLE {FACT} AS
-                SELECT l.directive_id, r.organization_id, o.parent_id, o.depth, r.period_end, r.submitted_at,
-                       l.assessment
-                FROM {t['link']} l JOIN {t['report']} r ON r.id = l.report_id JOIN {ORG} o ON o.id = r.organization_id
-                WHERE r.status IN (%(s1)s, %(s2)s) AND r.period_end >= %(start)s AND r.period_end <= %(end)s
-                {order}""", params)
-            cur.execute(f"""CREATE TEMP TABLE {FACT_TP} AS
-                SELECT c.target_id, tg.aggregation, l.directive_id, r.organization_id, r.period_end, r.submitted_at,
-                       r.id AS report_id, c.value
-                FROM {t['contrib']} c JOIN {t['link']} l ON l.id = c.link_id
-                JOIN {t['report']} r ON r.id = l.report_id JOIN {t['target']} tg ON tg.id = c.target_id
-                WHERE r.status IN (%(s1)s, %(s2)s) AND r.period_end >= %(start)s AND r.period_end <= %(end)s
-                {order}""", params)
-            if self.periods > 1:
-                for table in (FACT, FACT_TP):
-                    cur.execute(f"CREATE INDEX ON {table} (period_end)")
-            for table in (ORG, ANC, FACT, FACT_TP):
-                cur.execute(f"ANALYZE {table}")
+            try:
+                self._tree(cur, t)
+            except BaseException:
+                self.__exit__()
+                raise
         return self
+
+    def _tree(self, cur, t: dict[str, str]) -> None:
+        cur.execute(f"""CREATE TEMP TABLE {ORG} AS
+            SELECT o.id, p.id AS parent_id, o.depth, o.kind, o.valid_from, o.valid_to
+            FROM {t['org']} o LEFT JOIN {t['org']} p ON p.path = substr(o.path, 1, length(o.path) - {STEP})""")
+        # Each unit with each of its ancestors (itself included), and what an assignment above
+        # asks of it: its kind and validity.
+        cur.execute(f"""CREATE TEMP TABLE {ANC} (org_id bigint NOT NULL, anc_id bigint NOT NULL,
+            kind varchar(20) NOT NULL, valid_from date, valid_to date, parent_id bigint, depth integer)""")
+        cur.execute(f"SELECT COALESCE(MAX(depth), 0) FROM {ORG}")
+        self.max_depth = cur.fetchone()[0]
+        for depth in range(1, self.max_depth + 1):
+            cur.execute(f"""INSERT INTO {ANC} (org_id, anc_id, kind, valid_from, valid_to, parent_id, depth)
+                SELECT o.id, a.id, o.kind, o.valid_from, o.valid_to, o.parent_id, o.depth
+                FROM {ORG} o JOIN {t['org']} u ON u.id = o.id
+                JOIN {t['org']} a ON a.path = substr(u.path, 1, %(len)s)
+                WHERE o.depth >= %(depth)s AND a.depth = %(depth)s""", {"len": STEP * depth, "depth": depth})
+        for table in (ORG, ANC):
+            cur.execute(f"ANALYZE {table}")
 
     def __exit__(self, *exc) -> None:
         with connection.cursor() as cur:
             self._drop(cur)
             cur.execute("RESET work_mem")
             cur.execute("RESET jit")
+        if not connection.in_atomic_block:
+            connection.close()  # the backend keeps its temp buffers as long as it lives
 
     @staticmethod
     def _drop(cur) -> None:
         cur.execute(f"DROP TABLE IF EXISTS {ORG}, {ANC}, {FACT}, {FACT_TP}, {EXP}, {OWN}, {ROLL}, {OWN_TP}, {ROLL_TP}")
+
+
+def facts(cur, t: dict[str, str], params: dict) -> None:
+    """The period's counted links and target contributions, read once for the steps below."""
+    cur.execute(f"DROP TABLE IF EXISTS {FACT}, {FACT_TP}")
+    cur.execute(f"""CREATE TEMP TABLE {FACT} AS
+        SELECT l.directive_id, r.organization_id, o.parent_id, o.depth, r.period_end, r.submitted_at, l.assessment
+        FROM {t['link']} l JOIN {t['report']} r ON r.id = l.report_id JOIN {ORG} o ON o.id = r.organization_id
+        WHERE r.status IN (%(s_submitted)s, %(s_accepted)s) AND r.period_end >= %(p_start)s AND r.period_end <= %(p_end)s""",
+                params)
+    cur.execute(f"""CREATE TEMP TABLE {FACT_TP} AS
+        SELECT c.target_id, tg.aggregation, l.directive_id, r.organization_id, r.period_end, r.submitted_at,
+               r.id AS report_id, c.value
+        FROM {t['contrib']} c JOIN {t['link']} l ON l.id = c.link_id
+        JOIN {t['report']} r ON r.id = l.report_id JOIN {t['target']} tg ON tg.id = c.target_id
+        WHERE r.status IN (%(s_submitted)s, %(s_accepted)s) AND r.period_end >= %(p_start)s AND r.period_end <= %(p_end)s""",
+                params)
+    for table in (FACT, FACT_TP):
+        cur.execute(f"ANALYZE {table}")
 
 
 def _expectations(cur, exps) -> None:
@@ -252,14 +262,19 @@ def write(cur, t: dict[str, str], period: Period, params: dict, max_depth: int) 
           ON s.organization_id = x.organization_id AND s.period_kind = %(kind)s AND s.period_start = %(p_start)s
          AND s.directive_id = x.directive_id""", params)
     partitions.finish_stage(cur, tp_table, tp_stage)
-    partitions.swap(cur, ps_table, period, stage)
-    partitions.swap(cur, tp_table, period, tp_stage)
-    cur.execute(f"DROP TABLE IF EXISTS {OWN}, {ROLL}, {OWN_TP}, {ROLL_TP}")
+    partitions.swap(cur, period, {ps_table: stage, tp_table: tp_stage})
+    cur.execute(f"DROP TABLE IF EXISTS {FACT}, {FACT_TP}, {OWN}, {ROLL}, {OWN_TP}, {ROLL_TP}")
     return rows
 
 
 def compute(cur, t: dict[str, str], period: Period, exps, params: dict, run: BulkRun) -> int:
-    """One period of the whole tree (caller: one transaction, the period's lock held). Rows written."""
+    """One period of the whole tree (caller: one transaction, the period's lock held). Rows written.
+
+    Takes the partition-DDL lock first (``partitions.lock_ddl``): whole-tree builds of
+    different periods run one at a time, or their swaps would deadlock.
+    """
+    partitions.lock_ddl(cur)
+    facts(cur, t, params)
     own_rows(cur, exps, params)
     rollup(cur, run.max_depth)
     target_rows(cur, params)

@@ -250,16 +250,20 @@ class ProgressSummary(models.Model):
     recompute builds the period's rows in a fresh table, indexes it in bulk and swaps it
     in — at national scale (~2 M rows a period) that is what keeps a recompute within
     seconds instead of minutes of per-row index maintenance, and it leaves no dead rows.
-    Hence the primary key there is (id, period_kind, period_start), unique constraints
-    include the period, and ``TargetProgress.summary`` has no database-level foreign key.
-    Migrations that change these two models must keep that in mind.
+    Hence the primary key there is (id, period_kind, period_start) and unique constraints
+    include the period. Migrations that change these two models must keep that in mind.
+
+    No database-level foreign keys (``db_constraint=False``): the rows are derived data that
+    the computation writes only for existing units and directives, Django's ``on_delete``
+    still cascades, and a swapped-in partition with foreign keys would lock the organisation
+    tree and the register — which every page reads — while it is attached or dropped.
     """
 
     # Both foreign keys are covered by the composite indexes below: no single-column index.
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="summaries", verbose_name=_("directive"),
-                                  db_index=False)
+                                  db_index=False, db_constraint=False)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="summaries",
-                                     verbose_name=_("organisation"), db_index=False)
+                                     verbose_name=_("organisation"), db_index=False, db_constraint=False)
     period_kind = models.CharField(_("period"), max_length=8, choices=SummaryPeriod.choices)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
@@ -309,7 +313,7 @@ class TargetProgress(models.Model):
 
     summary = models.ForeignKey(ProgressSummary, on_delete=models.CASCADE, related_name="target_values",
                                 db_constraint=False)
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="progress")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="progress", db_constraint=False)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_constraint=False,
                                      db_index=False)
     period_kind = models.CharField(_("period"), max_length=8, choices=SummaryPeriod.choices)

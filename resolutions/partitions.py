@@ -13,18 +13,34 @@ partition of a period covers ``[(kind, start), (kind, start + 1 day))`` and is n
 have no partition yet (rows written directly, by tests or the admin), and
 :func:`ensure_partitions` moves them out when the period gets its own.
 
-Every function is a no-op on SQLite (the embedded mode keeps plain tables). Callers hold the
-period's advisory lock (``meetings.summaries._lock_period``), so no two sessions create or
-swap the same partition at once.
+Every function is a no-op on SQLite (the embedded mode keeps plain tables).
+
+Locking: callers hold the period's advisory lock (``meetings.summaries._lock_period``), and
+every partition DDL additionally takes :func:`lock_ddl` first — two sessions building
+different periods would otherwise deadlock (each ``CREATE TABLE … LIKE`` keeps a share lock
+on the parent that the other's DETACH must wait for). A swap locks the target-value table
+before the summary table, the order in which every writer of both touches them. The tables
+have no foreign keys (see ``ProgressSummary``), so no swap locks the tree or the register.
 """
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
+import time
+import zlib
 
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 
 from .periods import Period
+
+logger = logging.getLogger(__name__)
+
+#: How long a swap waits for its lock before it steps back and retries: readers queue behind a
+#: waiting exclusive lock, so a long wait would stall pages, not just this job.
+SWAP_LOCK_TIMEOUT = "2s"
+SWAP_ATTEMPTS = 8
+_DDL_KEY = zlib.crc32(b"summary-partition-ddl") - 2**31
 
 #: Partition key of both tables: the partitions are periods.
 KEY = ("period_kind", "period_start")
@@ -67,6 +83,11 @@ def _bounds_check(period: Period) -> str:
     return f"CHECK (period_kind = '{period.kind}' AND period_start = '{period.start.isoformat()}'::date)"
 
 
+def lock_ddl(cur) -> None:
+    """Serialise partition DDL across sessions (transaction-scoped advisory lock)."""
+    cur.execute("SELECT pg_advisory_xact_lock(%s)", [_DDL_KEY])
+
+
 def _exists(cur, name: str) -> bool:
     cur.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
     return bool(cur.fetchone()[0])
@@ -104,8 +125,8 @@ def finish_stage(cur, table: str, stage: str) -> None:
     """Give ``stage`` the parent's keys, foreign keys and indexes, built in bulk, and statistics.
 
     Cloned from the catalog, so a later migration that adds an index to the model is
-    followed here. Foreign keys are validated now, before the swap takes its brief lock;
-    ATTACH then adopts the matching indexes and constraints instead of building them again.
+    followed here; ATTACH then adopts the matching indexes and constraints instead of
+    building them again.
     """
     cur.execute("""SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c
                    WHERE c.conrelid = to_regclass(%s) AND c.contype IN ('p', 'u', 'f')
@@ -123,25 +144,35 @@ def finish_stage(cur, table: str, stage: str) -> None:
     cur.execute(f"ANALYZE {_q(stage)}")
 
 
-def swap(cur, table: str, period: Period, stage: str) -> None:
-    """Replace the period's partition with ``stage`` (same transaction; visible at commit).
+def swap(cur, period: Period, stages: dict[str, str]) -> None:
+    """Replace the period's partitions of both tables with ``stages`` ({table: stage}), one transaction.
 
-    DETACH takes an ACCESS EXCLUSIVE lock on the parent until commit: everything slow has
-    been done before, so readers wait milliseconds. ``lock_timeout`` turns a long wait
-    behind another session into an error the task retries, never a pile-up of queries.
+    The exclusive locks are taken first, target values before summaries (the order of every
+    other writer), with a short ``lock_timeout``; on a timeout the attempt is rolled back to
+    a savepoint and retried, so that queries never pile up behind a long wait. Everything
+    slow was done before: the locks are held for milliseconds, until commit.
     """
-    live = partition_name(table, period)
-    cur.execute("SET LOCAL lock_timeout = '15s'")
-    # Rows written to the old partition earlier in this transaction (moved out of the default
-    # partition, say) still have deferred foreign-key checks queued, and a table with queued
-    # checks cannot be dropped: run them now, then restore Django's deferred default.
-    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    cur.execute("SET CONSTRAINTS ALL DEFERRED")
-    if _exists(cur, live):
-        cur.execute(f"ALTER TABLE {_q(table)} DETACH PARTITION {_q(live)}")
-        cur.execute(f"DROP TABLE {_q(live)}")
-    cur.execute(f"ALTER TABLE {_q(table)} ATTACH PARTITION {_q(stage)} FOR VALUES {_bounds(period)}")
-    cur.execute(f"ALTER TABLE {_q(stage)} RENAME TO {_q(live)}")
+    ps, tp = tables()
+    for attempt in range(1, SWAP_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                cur.execute(f"SET LOCAL lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
+                cur.execute(f"LOCK TABLE {_q(tp)}, {_q(ps)} IN ACCESS EXCLUSIVE MODE")
+                for table in (tp, ps):
+                    live = partition_name(table, period)
+                    if _exists(cur, live):
+                        cur.execute(f"ALTER TABLE {_q(table)} DETACH PARTITION {_q(live)}")
+                        cur.execute(f"DROP TABLE {_q(live)}")
+                    cur.execute(f"ALTER TABLE {_q(table)} ATTACH PARTITION {_q(stages[table])} "
+                                f"FOR VALUES {_bounds(period)}")
+                    cur.execute(f"ALTER TABLE {_q(stages[table])} RENAME TO {_q(live)}")
+                cur.execute("SET LOCAL lock_timeout = 0")
+            return
+        except OperationalError as exc:
+            if "lock timeout" not in str(exc) or attempt == SWAP_ATTEMPTS:
+                raise
+            logger.info("swap of %s waited %s for its lock; retry %d", period.key, SWAP_LOCK_TIMEOUT, attempt)
+            time.sleep(0.2 * attempt)
 
 
 def ensure_partitions(period: Period) -> None:
@@ -153,6 +184,9 @@ def ensure_partitions(period: Period) -> None:
     if not enabled():
         return
     with connection.cursor() as cur:
+        if all(_exists(cur, partition_name(table, period)) for table in tables()):
+            return
+        lock_ddl(cur)
         for table in tables():
             live = partition_name(table, period)
             if _exists(cur, live):
@@ -164,6 +198,5 @@ def ensure_partitions(period: Period) -> None:
                                            WHERE period_kind = %s AND period_start = %s RETURNING {cols})
                             INSERT INTO {_q(stage)} ({cols}) SELECT {cols} FROM moved""",
                         [period.kind, period.start])
-            cur.execute("SET LOCAL lock_timeout = '15s'")
             cur.execute(f"ALTER TABLE {_q(table)} ATTACH PARTITION {_q(stage)} FOR VALUES {_bounds(period)}")
             cur.execute(f"ALTER TABLE {_q(stage)} RENAME TO {_q(live)}")

@@ -10,6 +10,8 @@ indexes cover them), its unique constraint now leads with the organisation (and 
 "this unit's rows of a period"), and ``TargetProgress`` gains copies of its summary's
 organisation and period so the dashboards read it without a join.
 """
+import datetime as dt
+
 import django.db.models.deletion
 from django.db import migrations, models
 
@@ -55,8 +57,18 @@ def _rebuild(cur, table: str, partitioned: bool) -> None:
         unique = "UNIQUE " if definition.startswith("CREATE UNIQUE") else ""
         cur.execute(f'CREATE {unique}INDEX "{name}" ON {table}{method}')
     if partitioned:
+        # Every period already computed gets its partition (named as resolutions.partitions
+        # names them), so the rows are routed there and the default partition starts empty.
         cur.execute(f"CREATE TABLE {table}_default PARTITION OF {table} DEFAULT")
+        cur.execute(f"SELECT DISTINCT period_kind, period_start FROM {old}")
+        for kind, start in cur.fetchall():
+            nxt = start + dt.timedelta(days=1)
+            cur.execute(f"CREATE TABLE {table}_{kind}_{start:%Y%m%d} PARTITION OF {table} FOR VALUES "
+                        f"FROM ('{kind}', '{start.isoformat()}') TO ('{kind}', '{nxt.isoformat()}')")
     cur.execute(f"INSERT INTO {table} SELECT * FROM {old}")
+    # The copied rows queued their (deferred) foreign-key checks: run them now, or the
+    # ALTER TABLE below refuses a table "with pending trigger events".
+    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
     cur.execute(f"""SELECT setval(pg_get_serial_sequence('{table}', 'id'),
                                   GREATEST((SELECT MAX(id) FROM {table}), 1))""")
     cur.execute(f"ALTER TABLE {table} ALTER COLUMN id SET CACHE {10_000 if partitioned else 1}")

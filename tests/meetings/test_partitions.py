@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from meetings import summaries as S
 from meetings.models import Assessment, Report, ReportStatus
-from organizations.models import OrgKind
+from organizations.models import Organization, OrgKind
 from resolutions import partitions
 from resolutions import periods as P
-from resolutions.models import PeriodClose, ProgressSummary, TargetProgress
+from resolutions.models import Directive, PeriodClose, ProgressSummary, Target, TargetProgress
 from tests.factories import AssignmentFactory, DirectiveFactory, TargetFactory, make_org, make_tree
 from tests.meetings.test_summaries import random_world, report, snapshot
 
@@ -421,6 +421,8 @@ def test_a_report_submitted_during_a_whole_tree_run_is_not_lost(world, monkeypat
 @pytest.fixture
 def drop_new_partitions(transactional_db):
     """Partitions created by a committed test outlive it: drop them afterwards."""
+    postgres_only()
+
     def names():
         return {n for table in (PS, TP) for n in _children(table)}
 
@@ -495,8 +497,8 @@ def test_two_whole_tree_recomputes_of_different_periods_both_finish(drop_new_par
 def test_a_subtree_refresh_during_a_whole_tree_swap_both_finish(drop_new_partitions, monkeypatch):
     """A report's refresh (portable path, any period) overlapping the nightly run's swap of another period.
 
-    The refresh deletes its target values, then its summaries; the swap replaces the
-    summary partition, then the target-value one. Either may wait; neither may fail.
+    The refresh deletes its target values, then its summaries; the swap locks both tables in
+    that order and replaces both partitions. Either may wait; neither may fail.
     """
     postgres_only()
     tree = make_tree()
@@ -520,10 +522,10 @@ def test_a_subtree_refresh_during_a_whole_tree_swap_both_finish(drop_new_partiti
 
     real_swap, real_delete, swapped = partitions.swap, S._delete_rows, []
 
-    def swap_then_meet(cur, table, period, stage):
-        real_swap(cur, table, period, stage)
+    def swap_then_meet(cur, period, stages):
+        real_swap(cur, period, stages)
         if not swapped:
-            swapped.append(table)
+            swapped.append(period)
             meet()
 
     class MeetAfterFirstStatement:
@@ -563,3 +565,59 @@ def test_a_subtree_refresh_during_a_whole_tree_swap_both_finish(drop_new_partiti
         th.join(60)
     assert errors == {}
     assert row(tree["ROOT"], JAN, d).reports == 1 and row(tree["ROOT"], FEB, d).reports == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_tree_and_the_register_stay_readable_while_a_period_is_swapped(drop_new_partitions, monkeypatch):
+    """Every page reads organisations (scope) and directives; a swap must not lock them.
+
+    The swap's transaction is held open just before its commit; meanwhile another session
+    reads the organisation tree, the directive register and the targets, with a 2 s lock timeout.
+    """
+    postgres_only()
+    tree = make_tree()
+    d = DirectiveFactory()
+    TargetFactory(directive=d, name="sum")
+    AssignmentFactory(directive=d, organization=tree["ROOT"], frequency="month", reporter_kind=OrgKind.CELL,
+                      start=dt.date(2019, 1, 1))
+    report(tree["A1a"], period=JAN, submitted=at(2019, 2, 2), links=[(d, Assessment.DONE, {})])
+    S.compute_period(JAN, now=NOW, fast=True)  # January has its partitions: the next run replaces them
+
+    swapped, release = threading.Event(), threading.Event()
+    real_swap = partitions.swap
+
+    def swap_and_hold(cur, period, stages):
+        real_swap(cur, period, stages)
+        swapped.set()
+        release.wait(30)
+
+    monkeypatch.setattr(partitions, "swap", swap_and_hold)
+    errors: dict[str, BaseException] = {}
+
+    def nightly():
+        try:
+            S.compute_period(JAN, now=NOW, fast=True)
+        except BaseException as exc:  # reported by the assertion below
+            errors["nightly"] = exc
+            swapped.set()
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=nightly)
+    worker.start()
+    try:
+        assert swapped.wait(30)
+        with connection.cursor() as cur:
+            cur.execute("SET lock_timeout = '2s'")
+            try:
+                for model in (Organization, Directive, Target):
+                    try:
+                        model.objects.count()
+                    except Exception as exc:  # the lock wait timed out
+                        errors[model.__name__] = exc
+            finally:
+                cur.execute("RESET lock_timeout")
+    finally:
+        release.set()
+        worker.join(60)
+    assert errors == {}
