@@ -58,6 +58,7 @@ class BulkRun:
             # effect before the session's first temp table), no JIT compilation per statement.
             # Reset on exit; the connection is closed after a run, which frees the buffers.
             cur.execute("SET work_mem = '512MB'")
+            cur.execute("SET maintenance_work_mem = '512MB'")  # the partitions' indexes sort in memory
             cur.execute("SET temp_buffers = '1GB'")
             cur.execute("SET jit = off")
             try:
@@ -90,6 +91,7 @@ class BulkRun:
         with connection.cursor() as cur:
             self._drop(cur)
             cur.execute("RESET work_mem")
+            cur.execute("RESET maintenance_work_mem")
             cur.execute("RESET jit")
         if not connection.in_atomic_block:
             connection.close()  # the backend keeps its temp buffers as long as it lives
@@ -103,17 +105,17 @@ def facts(cur, t: dict[str, str], params: dict) -> None:
     """The period's counted links and target contributions, read once for the steps below."""
     cur.execute(f"DROP TABLE IF EXISTS {FACT}, {FACT_TP}")
     cur.execute(f"""CREATE TEMP TABLE {FACT} AS
-        SELECT l.directive_id, r.organization_id, o.parent_id, o.depth, r.period_end, r.submitted_at, l.assessment
+        SELECT l.id AS link_id, l.report_id, l.directive_id, r.organization_id, o.parent_id, o.depth, r.period_end,
+               r.submitted_at, l.assessment
         FROM {t['link']} l JOIN {t['report']} r ON r.id = l.report_id JOIN {ORG} o ON o.id = r.organization_id
         WHERE r.status IN (%(s_submitted)s, %(s_accepted)s) AND r.period_end >= %(p_start)s AND r.period_end <= %(p_end)s""",
                 params)
+    # Contributions joined to the narrow copy above, not to the reports again (their text makes
+    # them the biggest table of the database).
     cur.execute(f"""CREATE TEMP TABLE {FACT_TP} AS
-        SELECT c.target_id, tg.aggregation, l.directive_id, r.organization_id, r.period_end, r.submitted_at,
-               r.id AS report_id, c.value
-        FROM {t['contrib']} c JOIN {t['link']} l ON l.id = c.link_id
-        JOIN {t['report']} r ON r.id = l.report_id JOIN {t['target']} tg ON tg.id = c.target_id
-        WHERE r.status IN (%(s_submitted)s, %(s_accepted)s) AND r.period_end >= %(p_start)s AND r.period_end <= %(p_end)s""",
-                params)
+        SELECT c.target_id, tg.aggregation, f.directive_id, f.organization_id, f.parent_id, f.depth, f.period_end,
+               f.submitted_at, f.report_id, c.value
+        FROM {t['contrib']} c JOIN {FACT} f ON f.link_id = c.link_id JOIN {t['target']} tg ON tg.id = c.target_id""")
     for table in (FACT, FACT_TP):
         cur.execute(f"ANALYZE {table}")
 
@@ -142,11 +144,11 @@ def own_rows(cur, exps, params: dict) -> None:
     cur.execute(f"""CREATE TEMP TABLE {OWN} AS
         WITH lk AS (
             SELECT f.directive_id, f.organization_id, MIN(f.parent_id) AS parent_id, MIN(f.depth) AS depth,
-                   COUNT(*) AS reports,
-                   COUNT(*) FILTER (WHERE f.assessment = 'not_started') AS ns,
-                   COUNT(*) FILTER (WHERE f.assessment = 'in_progress') AS ip,
-                   COUNT(*) FILTER (WHERE f.assessment = 'behind') AS bh,
-                   COUNT(*) FILTER (WHERE f.assessment = 'done') AS dn,
+                   COUNT(*)::int AS reports,
+                   (COUNT(*) FILTER (WHERE f.assessment = 'not_started'))::int AS ns,
+                   (COUNT(*) FILTER (WHERE f.assessment = 'in_progress'))::int AS ip,
+                   (COUNT(*) FILTER (WHERE f.assessment = 'behind'))::int AS bh,
+                   (COUNT(*) FILTER (WHERE f.assessment = 'done'))::int AS dn,
                    MAX(f.period_end) AS last_date, MIN(f.submitted_at) AS first_sub
             FROM {FACT} f WHERE f.period_end >= %(p_start)s AND f.period_end <= %(p_end)s
             GROUP BY f.directive_id, f.organization_id),
@@ -180,38 +182,46 @@ def own_rows(cur, exps, params: dict) -> None:
     cur.execute(f"ANALYZE {OWN}")
 
 
-def rollup(cur, max_depth: int) -> None:
-    """Every level from the deepest up: own rows plus the children's rows summed by parent.
+def _rollup(cur, own: str, roll: str, keys: tuple[str, ...], sums: tuple[str, ...], maxes: tuple[str, ...],
+            max_depth: int) -> None:
+    """Every level from the deepest up: a level's rows are its own rows (table ``own``) plus its
+    children's rows added up by parent — ``sums`` summed, ``maxes`` the highest — per ``keys``.
 
-    The deepest level has no children: its rows are its own rows and stay in ``sb_own``
-    (the largest level is never copied); ``sb_roll`` receives the levels above it.
+    Each row is read once per level it passes through, never once per ancestor. The deepest
+    level has no children: its rows stay in ``own`` (the largest level is never copied);
+    ``roll`` receives the levels above it. Rows that only children have take the parent's
+    parent from the tree.
     """
-    cur.execute(f"DROP TABLE IF EXISTS {ROLL}")
-    cur.execute(f"CREATE TEMP TABLE {ROLL} AS SELECT * FROM {OWN} WHERE false")
-    add = ", ".join(f"COALESCE(w.{c}, 0) + COALESCE(c.{c}, 0)" for c in SUMS)
-    child_sums = ", ".join(f"SUM(r.{c}) AS {c}" for c in SUMS)
-    cols = ", ".join(("directive_id", "organization_id", "parent_id", "depth", *SUMS, "last_report_date"))
+    cur.execute(f"DROP TABLE IF EXISTS {roll}")
+    cur.execute(f"CREATE TEMP TABLE {roll} AS SELECT * FROM {own} WHERE false")
+    key_cols = ", ".join(f"COALESCE(w.{k}, c.{k})" for k in keys)
+    added = [f"COALESCE(w.{c}, 0) + COALESCE(c.{c}, 0)" for c in sums] + [f"GREATEST(w.{c}, c.{c})" for c in maxes]
+    grouped = [f"SUM(r.{c}) AS {c}" for c in sums] + [f"MAX(r.{c}) AS {c}" for c in maxes]
+    on = " AND ".join(f"c.{k} = w.{k}" for k in keys)
+    cols = ", ".join((*keys, "organization_id", "parent_id", "depth", *sums, *maxes))
     for depth in range(max_depth - 1, 0, -1):
-        children = OWN if depth + 1 == max_depth else ROLL
-        # Rows that only children have (no own row) take the parent's parent from the tree.
-        cur.execute(f"""INSERT INTO {ROLL} ({cols})
-            SELECT COALESCE(w.directive_id, c.directive_id), COALESCE(w.organization_id, c.organization_id),
-                   COALESCE(w.parent_id, o.parent_id), %(depth)s, {add},
-                   GREATEST(w.last_report_date, c.last_report_date)
-            FROM (SELECT * FROM {OWN} WHERE depth = %(depth)s) w
-            FULL JOIN (SELECT r.directive_id, r.parent_id AS organization_id, {child_sums},
-                              MAX(r.last_report_date) AS last_report_date
-                       FROM {children} r WHERE r.depth = %(child)s GROUP BY r.directive_id, r.parent_id) c
-              ON c.directive_id = w.directive_id AND c.organization_id = w.organization_id
+        children = own if depth + 1 == max_depth else roll
+        cur.execute(f"""INSERT INTO {roll} ({cols})
+            SELECT {key_cols}, COALESCE(w.organization_id, c.organization_id), COALESCE(w.parent_id, o.parent_id),
+                   %(depth)s, {', '.join(added)}
+            FROM (SELECT * FROM {own} WHERE depth = %(depth)s) w
+            FULL JOIN (SELECT {', '.join(f'r.{k}' for k in keys)}, r.parent_id AS organization_id, {', '.join(grouped)}
+                       FROM {children} r WHERE r.depth = %(child)s
+                       GROUP BY {', '.join(f'r.{k}' for k in keys)}, r.parent_id) c
+              ON {on} AND c.organization_id = w.organization_id
             LEFT JOIN {ORG} o ON w.organization_id IS NULL AND o.id = c.organization_id""",
                     {"depth": depth, "child": depth + 1})
 
 
-def _all_rows(max_depth: int) -> str:
+def rollup(cur, max_depth: int) -> None:
+    """The summary rows of every level (see :func:`_rollup`)."""
+    _rollup(cur, OWN, ROLL, ("directive_id",), SUMS, ("last_report_date",), max_depth)
+
+
+def _all_rows(own: str, roll: str, cols: tuple[str, ...], max_depth: int) -> str:
     """Every rolled-up row of the period: the deepest level's own rows and the levels above."""
-    cols = ", ".join(("directive_id", "organization_id", *SUMS, "last_report_date"))
-    return (f"(SELECT {cols} FROM {OWN} WHERE depth = {int(max_depth)} "
-            f"UNION ALL SELECT {cols} FROM {ROLL})")
+    names = ", ".join(cols)
+    return f"(SELECT {names} FROM {own} WHERE depth = {int(max_depth)} UNION ALL SELECT {names} FROM {roll})"
 
 
 # A target's value in one unit: sum, highest, or the latest report's value (rn = 1), by its rule.
@@ -220,24 +230,29 @@ TARGET_VALUE_SQL = """CASE WHEN z.aggregation = 'max' THEN MAX(z.value)
                     ELSE SUM(z.value) END"""
 
 
-def target_rows(cur, params: dict) -> None:
-    """Own target values per unit (sum / max / each unit's latest), then Σ or max over each subtree."""
+def target_rows(cur, params: dict, max_depth: int) -> None:
+    """Own target values per unit (sum / max / each unit's latest), then Σ or max over each subtree.
+
+    A unit's value is split in two columns — ``value_sum`` for targets that add up (sum, and
+    latest: the sum of each unit's latest), ``value_max`` for the highest — so that one
+    level-by-level roll-up serves every rule. The window that finds each unit's latest
+    contribution runs over the "latest" targets' contributions only.
+    """
     cur.execute(f"DROP TABLE IF EXISTS {OWN_TP}, {ROLL_TP}")
     cur.execute(f"""CREATE TEMP TABLE {OWN_TP} AS
-        SELECT z.directive_id, z.organization_id, z.target_id, z.aggregation, {TARGET_VALUE_SQL} AS value,
-               COUNT(*) AS contributions
-        FROM (SELECT f.*, CASE WHEN f.aggregation = 'latest' THEN
-                     ROW_NUMBER() OVER (PARTITION BY f.organization_id, f.target_id
-                                        ORDER BY f.period_end DESC, f.submitted_at DESC, f.report_id DESC) END AS rn
-              FROM {FACT_TP} f WHERE f.period_end >= %(p_start)s AND f.period_end <= %(p_end)s) z
-        GROUP BY z.directive_id, z.organization_id, z.target_id, z.aggregation""", params)
-    cur.execute(f"ANALYZE {OWN_TP}")
-    cur.execute(f"""CREATE TEMP TABLE {ROLL_TP} AS
-        SELECT w.directive_id, a.anc_id AS organization_id, w.target_id,
-               CASE WHEN w.aggregation = 'max' THEN MAX(w.value) ELSE SUM(w.value) END AS value,
-               SUM(w.contributions) AS contributions
-        FROM {OWN_TP} w JOIN {ANC} a ON a.org_id = w.organization_id
-        GROUP BY w.directive_id, a.anc_id, w.target_id, w.aggregation""")
+        SELECT z.directive_id, z.target_id, z.aggregation, z.organization_id, MIN(z.parent_id) AS parent_id,
+               MIN(z.depth) AS depth,
+               CASE WHEN z.aggregation = 'max' THEN 0 ELSE {TARGET_VALUE_SQL} END AS value_sum,
+               COUNT(*)::int AS contributions,
+               CASE WHEN z.aggregation = 'max' THEN MAX(z.value) END AS value_max
+        FROM (SELECT f.*, NULL::bigint AS rn FROM {FACT_TP} f WHERE f.aggregation <> 'latest'
+              UNION ALL
+              SELECT f.*, ROW_NUMBER() OVER (PARTITION BY f.organization_id, f.target_id
+                                             ORDER BY f.period_end DESC, f.submitted_at DESC, f.report_id DESC)
+              FROM {FACT_TP} f WHERE f.aggregation = 'latest') z
+        GROUP BY z.directive_id, z.target_id, z.aggregation, z.organization_id""", params)
+    _rollup(cur, OWN_TP, ROLL_TP, ("directive_id", "target_id", "aggregation"), ("value_sum", "contributions"),
+            ("value_max",), max_depth)
 
 
 def write(cur, t: dict[str, str], period: Period, params: dict, max_depth: int) -> int:
@@ -250,15 +265,18 @@ def write(cur, t: dict[str, str], period: Period, params: dict, max_depth: int) 
              last_report_date, is_closed, amended_after_close, computed_at)
         SELECT {partitions.next_id_sql(cur, ps_table)}, r.directive_id, r.organization_id, %(kind)s, %(p_start)s, %(p_end)s,
                {', '.join(f'r.{c}' for c in SUMS)}, r.last_report_date, false, 0, %(now)s
-        FROM {_all_rows(max_depth)} r""", params)
+        FROM {_all_rows(OWN, ROLL, ("directive_id", "organization_id", *SUMS, "last_report_date"), max_depth)} r""",
+                params)
     rows = cur.rowcount
     partitions.finish_stage(cur, ps_table, stage)
     tp_stage = partitions.new_stage(cur, tp_table, period)
     cur.execute(f"""INSERT INTO {connection.ops.quote_name(tp_stage)}
             (id, summary_id, target_id, organization_id, period_kind, period_start, value, contributions)
         SELECT {partitions.next_id_sql(cur, tp_table)}, s.id, x.target_id, x.organization_id, %(kind)s, %(p_start)s,
-               x.value, x.contributions
-        FROM {ROLL_TP} x JOIN {connection.ops.quote_name(stage)} s
+               CASE WHEN x.aggregation = 'max' THEN x.value_max ELSE x.value_sum END, x.contributions
+        FROM {_all_rows(OWN_TP, ROLL_TP, ("directive_id", "target_id", "aggregation", "organization_id", "value_sum",
+                                          "value_max", "contributions"), max_depth)} x
+        JOIN {connection.ops.quote_name(stage)} s
           ON s.organization_id = x.organization_id AND s.period_kind = %(kind)s AND s.period_start = %(p_start)s
          AND s.directive_id = x.directive_id""", params)
     partitions.finish_stage(cur, tp_table, tp_stage)
@@ -277,5 +295,5 @@ def compute(cur, t: dict[str, str], period: Period, exps, params: dict, run: Bul
     facts(cur, t, params)
     own_rows(cur, exps, params)
     rollup(cur, run.max_depth)
-    target_rows(cur, params)
+    target_rows(cur, params, run.max_depth)
     return write(cur, t, period, params, run.max_depth)
