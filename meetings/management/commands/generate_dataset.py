@@ -390,7 +390,17 @@ class Command(BaseCommand):
             specs = gen.register(units)
             gen.reports(units, specs)
             _reset_sequences([Organization, Report, ImplementationLink, TargetContribution])
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # Statistics for the planner and the visibility map for index-only scans (the
+            # summaries read a period's reports from a covering index): a bulk load has neither
+            # until autovacuum — which may be off — gets to it.
+            started_vacuum = time.monotonic()
+            with connection.cursor() as cur:
+                for model in (Organization, Report, ImplementationLink, TargetContribution):
+                    cur.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
+            if not quiet:
+                out.write(f"  vacuum and analyse {time.monotonic() - started_vacuum:6.1f}s")
+        elif connection.vendor == "postgresql":
             with connection.cursor() as cur:
                 for model in (Organization, Report, ImplementationLink, TargetContribution):
                     cur.execute(f"ANALYZE {model._meta.db_table}")
