@@ -97,9 +97,7 @@ class Directive(models.Model):
     @property
     def label(self) -> str:
         """How people name it: 'Chỉ thị 05-CT/TW' or, unnumbered, its title."""
-        if self.symbol:
-            return f"{self.kind_word} {self.symbol}"
-        return self.title[:120]
+        return directive_label(self.kind, self.symbol, self.title)
 
     def compute_symbol(self) -> str:
         issuer_code = self.issuer_code or (self.issuer.symbol_code if self.issuer_id else "")
@@ -122,6 +120,13 @@ class Directive(models.Model):
             raise ValidationError({"issue_date": _("The issue date lies outside the term.")})
         self.symbol = self.compute_symbol()
         self.search_text = search_key(" ".join(filter(None, [self.kind_word, self.symbol, self.symbol_printed, self.title])))
+
+
+def directive_label(kind: str, symbol: str, title: str) -> str:
+    """A directive's name from its parts (also for reads that skip the model, as the dashboards do)."""
+    if symbol:
+        return f"{KIND_WORDS.get(kind, '')} {symbol}"
+    return title[:120]
 
 
 class DirectiveAlias(models.Model):
