@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -36,13 +37,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, NullIf
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import get_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from organizations.models import ORG_LEVELS, Organization, RoleKind
+from organizations.models import ORG_LEVELS, Organization, OrgKind, RoleKind
 from organizations.selectors import (
     ancestors,
     can_access,
@@ -282,6 +283,39 @@ PACE_LABELS: dict[str, str] = {
 }
 
 
+_WORDS: dict[str, dict[str, str]] = {}
+
+
+def words() -> dict[str, str]:
+    """Every word the dashboards repeat in each row and cell, translated once per language.
+
+    A national page draws thousands of statuses, counts and bars; ``gettext`` costs a few
+    microseconds a call (it looks the language up each time), which added up to milliseconds.
+    """
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    found = _WORDS.get(language)
+    if found is None:
+        found = {f"status:{k}": str(st.label) for k, st in STATUSES.items()}
+        found.update({f"segment:{k}": str(v) for k, v in SEGMENT_LABELS.items()})
+        found.update({f"pace:{k}": str(v) for k, v in PACE_LABELS.items()})
+        found.update({f"kind:{k}": str(v) for k, v in OrgKind.choices})
+        found.update({
+            "coverage": _("%(r)s / %(e)s units (%(p)s%%)"),
+            "coverage_value": _("%(r)s of %(e)s units"),
+            "pace_needs": _("pace needs %(p)s%%"),
+            "no_figures": _("no figures"),
+            "trend": _("Coverage over recent periods"),
+            "units_reported": _("Units that reported"),
+            "no_units": _("No units expected"),
+            "deadline": _("deadline"),
+            "rising": _("rising"), "falling": _("falling"), "steady": _("steady"),
+            "not_assigned": _("not assigned"),
+            "reports": _("Reports"),
+        })
+        _WORDS[language] = found
+    return found
+
+
 def classify(s: ProgressSummary) -> Status:
     """One overall status for a summary row, worst first (what a leader must act on).
 
@@ -321,7 +355,8 @@ def segments(s: ProgressSummary) -> list[Segment]:
     total = max(s.expected_units, classified)
     if total > classified:
         parts.append(("not_started", total - classified))
-    return [Segment(k, str(SEGMENT_LABELS[k]), n, round(100 * n / total, 1) if total else 0.0) for k, n in parts]
+    w = words()
+    return [Segment(k, w[f"segment:{k}"], n, round(100 * n / total, 1) if total else 0.0) for k, n in parts]
 
 
 def coverage(s: ProgressSummary | dict) -> float | None:
@@ -381,7 +416,7 @@ class TargetFigure:
     def pace_needs_text(self) -> str:
         if self.expected_percent is None:
             return ""
-        return _("pace needs %(p)s%%") % {"p": number(self.expected_percent)}
+        return words()["pace_needs"] % {"p": number(self.expected_percent)}
 
 
 def cumulative_window(period: Period) -> tuple[dt.date, dt.date]:
@@ -478,7 +513,7 @@ class TrendPoint:
 
     @property
     def coverage_text(self) -> str:
-        return _("no figures") if self.coverage is None else f"{number(self.coverage)}%"
+        return words()["no_figures"] if self.coverage is None else f"{number(self.coverage)}%"
 
 
 @dataclass(frozen=True)
@@ -501,11 +536,12 @@ class Spark:
 
     @classmethod
     def of(cls, points: list[TrendPoint], direction: str) -> Spark:
-        separator, none = get_format("DECIMAL_SEPARATOR"), _("no figures")
+        w = words()
+        separator, none = get_format("DECIMAL_SEPARATOR"), w["no_figures"]
         texts = [none if p.coverage is None else f"{_number(p.coverage, 1, separator)}%" for p in points]
         bars = [SparkBar(12 * i, "21" if p.coverage is None else p.spark_y, "2" if p.coverage is None else p.spark_height,
                          p.coverage is None, f"{p.label}: {text}") for i, (p, text) in enumerate(zip(points, texts, strict=True))]
-        label = _("Coverage over recent periods") + ": " + "; ".join(f"{p.label} {t}" for p, t in zip(points, texts, strict=True))
+        label = w["trend"] + ": " + "; ".join(f"{p.label} {t}" for p, t in zip(points, texts, strict=True))
         return cls(12 * len(points), bars, label, direction)
 
 
@@ -581,13 +617,13 @@ class FigureRow:
     @property
     def coverage_text(self) -> str:
         s = self.summary
-        return _("%(r)s / %(e)s units (%(p)s%%)") % {"r": s.reported_units, "e": s.expected_units,
+        return words()["coverage"] % {"r": s.reported_units, "e": s.expected_units,
                                                       "p": number(self.coverage)}
 
     @property
     def coverage_valuetext(self) -> str:
         s = self.summary
-        return _("%(r)s of %(e)s units") % {"r": s.reported_units, "e": s.expected_units}
+        return words()["coverage_value"] % {"r": s.reported_units, "e": s.expected_units}
 
     @property
     def sort_key(self) -> tuple:
@@ -874,11 +910,14 @@ def matrix(org: Organization, selection: PeriodSelection, filters: DirectiveFilt
 # --------------------------------------------------------------------------------------
 # Links out of the app (by URL name: resolutions never imports meetings)
 # --------------------------------------------------------------------------------------
-def report_list_url(org: Organization, directive: Directive, period: Period) -> str:
-    """The report list filtered to one unit's reports on one directive in the period."""
+def report_list_url(org: Organization, directive: Directive, period: Period, base: str = "") -> str:
+    """The report list filtered to one unit's reports on one directive in the period.
+
+    ``base``: the list's path when a table links many units (reversed once, not per row).
+    """
     query = urlencode({"organization": org.pk, "directive": directive.pk,
                        "period_from": period.start.isoformat(), "period_to": period.end.isoformat()})
-    return f"{reverse('report-list')}?{query}"
+    return f"{base or reverse('report-list')}?{query}"
 
 
 def summary_document_url(org: Organization, period: Period) -> str | None:

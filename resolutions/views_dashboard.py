@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -115,8 +116,9 @@ def dashboard_directive(request: HttpRequest, org_id: int, directive_id: int) ->
         "yLabel": str(_("Coverage (%)")),
     }
     reports_url = D.report_list_url(org, directive, selection.period)
+    base = reverse("report-list")
     for row in drill.units:
-        row.reports_url = D.report_list_url(row.organization, directive, selection.period)
+        row.reports_url = D.report_list_url(row.organization, directive, selection.period, base)
     return render(request, "dashboard/directive.html", {
         **_common(request, org, filterset, selection), "drill": drill, "directive": directive, "tables": tables,
         "subtree_reports_url": reports_url, "history_chart": history_chart, "units_chart": units_chart,

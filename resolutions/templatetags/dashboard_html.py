@@ -24,9 +24,8 @@ from django import template
 from django.urls import get_script_prefix, reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 
-from resolutions.dashboard import number
+from resolutions.dashboard import number, words
 
 register = template.Library()
 
@@ -35,21 +34,22 @@ register = template.Library()
 def status_badge(row_or_status) -> SafeString:
     """Icon and word; colour only as a third cue. Takes a FigureRow or a Status."""
     status = getattr(row_or_status, "status", row_or_status)
-    return format_html('<span class="dash-status st-{}"><span aria-hidden="true">{}</span> {}</span>',
-                       status.key, status.icon, status.label)
+    return mark_safe(f'<span class="dash-status st-{status.key}"><span aria-hidden="true">{status.icon}</span> '
+                     f'{escape(words()[f"status:{status.key}"])}</span>')
 
 
 @register.filter
 def coverage_bar(row) -> SafeString:
     """Units reported / expected as a bar with its figures in words."""
+    w = words()
     if row.coverage is None:
-        return format_html('<span class="text-muted">{}</span>', _("No units expected"))
+        return format_html('<span class="text-muted">{}</span>', w["no_units"])
     s = row.summary
     return format_html(
         '<div class="progress dash-bar{}" role="progressbar" aria-label="{}" aria-valuemin="0" aria-valuemax="{}" '
         'aria-valuenow="{}" aria-valuetext="{}"><div class="progress-bar" style="width: {}%"></div></div>'
         '<div class="small text-nowrap">{}</div>',
-        " full" if row.coverage >= 100 else "", _("Units that reported"), s.expected_units, s.reported_units,
+        " full" if row.coverage >= 100 else "", w["units_reported"], s.expected_units, s.reported_units,
         row.coverage_valuetext, row.coverage_width, row.coverage_text)
 
 
@@ -70,7 +70,8 @@ def target_list(targets) -> SafeString:
     """Each target: value vs goal, %, a bar, and whether the pace meets the deadline."""
     if not targets:
         return mark_safe('<span class="text-muted">—</span>')
-    deadline_word = _("deadline")
+    w = words()
+    deadline_word = w["deadline"]
     parts = []
     for t in targets:
         extra = format_html(" · {} {}", deadline_word, t.deadline_text) if t.deadline_text else ""
@@ -83,7 +84,7 @@ def target_list(targets) -> SafeString:
             '<div class="small"><span class="pace pace-{}"><span aria-hidden="true">{}</span> {}</span>{}</div></div>',
             t.target.name, t.value_text, t.goal_text, t.target.unit, t.percent_text,
             " full" if t.percent >= 100 else "", t.target.name, t.bar_now, t.bar_width,
-            t.pace, t.pace_icon, t.pace_label, extra))
+            t.pace, t.pace_icon, w[f"pace:{t.pace}"], extra))
     return mark_safe("".join(parts))
 
 
@@ -93,7 +94,8 @@ def trend_spark(spark) -> SafeString:
     none = ' class="none"'
     bars = "".join(f'<rect x="{int(b.x)}" y="{b.y}" width="9" height="{b.height}"{none if b.empty else ""}>'
                    f"<title>{escape(b.title)}</title></rect>" for b in spark.bars)
-    arrow, word = {"up": ("↗", _("rising")), "down": ("↘", _("falling"))}.get(spark.direction, ("→", _("steady")))
+    w = words()
+    arrow, word = {"up": ("↗", w["rising"]), "down": ("↘", w["falling"])}.get(spark.direction, ("→", w["steady"]))
     return mark_safe(f'<span class="dash-trend"><svg class="dash-spark" width="{int(spark.width)}" height="24" role="img" '
                      f'aria-label="{escape(spark.label)}">{bars}</svg> <span aria-hidden="true">{arrow}</span> '
                      f"{escape(word)}</span>")
@@ -145,7 +147,8 @@ def matrix_body(matrix, querystring: str) -> SafeString:
     """Rows of units, a cell per directive: status icon, coverage and the status in words."""
     org_url, cell_url = url_format("dashboard-org", 1), url_format("dashboard-directive", 2)
     qs = escape(querystring)
-    not_assigned = escape(_("not assigned"))
+    w = words()
+    not_assigned = escape(w["not_assigned"])
     empty = (f'<td class="cell empty"><span class="nolink">—<span class="visually-hidden"> {not_assigned}</span>'
              "</span></td>")
     out = []
@@ -158,10 +161,10 @@ def matrix_body(matrix, querystring: str) -> SafeString:
                 continue
             row = cell.row
             st = row.status
-            label = escape(st.label)
+            label = escape(w[f"status:{st.key}"])
             # Rounded half up, as ``floatformat:"0"`` did (coverage is never negative).
             shown = "—" if row.coverage is None else f"{int(row.coverage + 0.5)}%"
-            title = escape(f"{row.directive.label} — {unit}: {st.label}")
+            title = escape(f"{row.directive.label} — {unit}: {w[f'status:{st.key}']}")
             parts.append(f'<td class="cell st-{st.key}"><a href="{cell_url.format(unit.pk, row.directive.pk)}{qs}" '
                          f'title="{title}"><span aria-hidden="true">{st.icon}</span> {shown}'
                          f'<span class="visually-hidden"> {label}</span></a></td>')
@@ -175,7 +178,8 @@ def units_body(drill, querystring: str) -> SafeString:
     """A directive's units: link down, status, late units, coverage and counts, reports, targets."""
     directive_url = url_format("dashboard-directive", 2)
     qs = escape(querystring)
-    reports_word = escape(_("Reports"))
+    w = words()
+    reports_word = escape(w["reports"])
     out = []
     for row in drill.units:
         org = row.organization
@@ -188,7 +192,7 @@ def units_body(drill, querystring: str) -> SafeString:
         out.append(
             f'<tr data-unit="{escape(org.code)}" data-reports="{int(row.summary.reports)}">'
             f'<th scope="row"><a href="{directive_url.format(org.pk, drill.directive.pk)}{qs}">{name}</a>'
-            f'<div class="small fw-normal text-muted">{escape(org.get_kind_display())}</div></th>'
+            f'<div class="small fw-normal text-muted">{escape(w.get(f"kind:{org.kind}", org.kind))}</div></th>'
             f"<td>{status_badge(row)}</td><td class=\"text-end\">{int(row.late_units)}</td>"
             f"<td>{coverage_bar(row)}{status_bars(row)}</td><td class=\"text-end\">{int(row.summary.reports)}</td>"
             f'{targets}<td><a class="small text-nowrap" href="{escape(row.reports_url)}">{reports_word}'
