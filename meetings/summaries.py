@@ -76,7 +76,7 @@ STEP = Organization.steplen
 SUM_COLUMNS = bulk.SUMS
 TARGET_VALUE_SQL = bulk.TARGET_VALUE_SQL
 INSERT_COLUMNS = (
-    "directive_id", "organization_id", "period_kind", "period_start", "period_end", *SUM_COLUMNS,
+    "directive_id", "organization_id", "period_kind", "period_start", "period_end", "unit_level", *SUM_COLUMNS,
     "last_report_date", "is_closed", "amended_after_close", "computed_at",
 )
 
@@ -241,6 +241,7 @@ def _own_summary_sql(t, scope: Scope, exps: list[Expectation]) -> tuple[str, dic
         ) s ON s.directive_id = x.directive_id AND s.organization_id = x.unit_id"""
     sql = f"""{prefix}INSERT INTO {t['ps']} ({', '.join(INSERT_COLUMNS)})
         SELECT u.directive_id, u.organization_id, %(kind)s, %(p_start)s, %(p_end)s,
+               (SELECT {bulk.level_sql('uo.kind')} FROM {t['org']} uo WHERE uo.id = u.organization_id),
                SUM(u.expected), SUM(u.reported), MAX(u.reporting), SUM(u.reports),
                SUM(u.ns), SUM(u.ip), SUM(u.bh), SUM(u.dn),
                SUM(u.on_time), SUM(u.late), SUM(u.pending), SUM(u.overdue),
@@ -284,13 +285,13 @@ def _rollup_sql(t, child_filter: str) -> tuple[str, str]:
     sums = ", ".join(f"SUM(c.{col})" for col in SUM_COLUMNS)
     updates = ", ".join(f"{col} = {ps}.{col} + excluded.{col}" for col in SUM_COLUMNS)
     summaries = f"""INSERT INTO {ps} ({', '.join(INSERT_COLUMNS)})
-        SELECT c.directive_id, po.id, c.period_kind, c.period_start, c.period_end, {sums},
+        SELECT c.directive_id, po.id, c.period_kind, c.period_start, c.period_end, {bulk.level_sql('po.kind')}, {sums},
                MAX(c.last_report_date), %(false)s, 0, %(now)s
         FROM {ps} c
         JOIN {t['org']} co ON co.id = c.organization_id
         JOIN {t['org']} po ON po.path = substr(co.path, 1, %(parent_len)s)
         WHERE c.period_kind = %(kind)s AND c.period_start = %(p_start)s AND {child_filter}
-        GROUP BY c.directive_id, po.id, c.period_kind, c.period_start, c.period_end
+        GROUP BY c.directive_id, po.id, po.kind, c.period_kind, c.period_start, c.period_end
         ON CONFLICT (directive_id, organization_id, period_kind, period_start) DO UPDATE SET {updates},
             last_report_date = {_greater(f'{ps}.last_report_date', 'excluded.last_report_date')}"""
     tp = t["tp"]

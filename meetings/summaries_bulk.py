@@ -22,7 +22,7 @@ import datetime as dt
 
 from django.db import connection
 
-from organizations.models import Organization
+from organizations.models import ORG_LEVELS, Organization
 from resolutions import partitions
 from resolutions.models import SUMMARY_FIGURES
 from resolutions.periods import Period
@@ -31,6 +31,12 @@ STEP = Organization.steplen
 
 #: The additive figures of a summary row.
 SUMS = SUMMARY_FIGURES
+
+def level_sql(kind_column: str) -> str:
+    """SQL of a unit's administrative level (``ORG_LEVELS``) from its kind, for ``unit_level``."""
+    cases = " ".join(f"WHEN '{str(getattr(kind, 'value', kind))}' THEN {int(level)}" for kind, level in ORG_LEVELS.items())
+    return f"(CASE {kind_column} {cases} ELSE 4 END)"
+
 
 ORG, ANC, FACT, FACT_TP, EXP = "sb_org", "sb_anc", "sb_fact", "sb_fact_tp", "sb_exp"
 OWN, ROLL, OWN_TP, ROLL_TP = "sb_own", "sb_roll", "sb_own_tp", "sb_roll_tp"
@@ -70,7 +76,7 @@ class BulkRun:
 
     def _tree(self, cur, t: dict[str, str]) -> None:
         cur.execute(f"""CREATE TEMP TABLE {ORG} AS
-            SELECT o.id, p.id AS parent_id, o.depth, o.kind, o.valid_from, o.valid_to
+            SELECT o.id, p.id AS parent_id, o.depth, o.kind, {level_sql('o.kind')} AS level, o.valid_from, o.valid_to
             FROM {t['org']} o LEFT JOIN {t['org']} p ON p.path = substr(o.path, 1, length(o.path) - {STEP})""")
         # Each unit with each of its ancestors (itself included), and what an assignment above
         # asks of it: its kind and validity.
@@ -261,11 +267,12 @@ def write(cur, t: dict[str, str], period: Period, params: dict, max_depth: int) 
     stage = partitions.new_stage(cur, ps_table, period)
     sums = ", ".join(SUMS)
     cur.execute(f"""INSERT INTO {connection.ops.quote_name(stage)}
-            (id, directive_id, organization_id, period_kind, period_start, period_end, {sums},
+            (id, directive_id, organization_id, period_kind, period_start, period_end, unit_level, {sums},
              last_report_date, is_closed, amended_after_close, computed_at)
         SELECT {partitions.next_id_sql(cur, ps_table)}, r.directive_id, r.organization_id, %(kind)s, %(p_start)s, %(p_end)s,
-               {', '.join(f'r.{c}' for c in SUMS)}, r.last_report_date, false, 0, %(now)s
-        FROM {_all_rows(OWN, ROLL, ("directive_id", "organization_id", *SUMS, "last_report_date"), max_depth)} r""",
+               o.level, {', '.join(f'r.{c}' for c in SUMS)}, r.last_report_date, false, 0, %(now)s
+        FROM {_all_rows(OWN, ROLL, ("directive_id", "organization_id", *SUMS, "last_report_date"), max_depth)} r
+        JOIN {ORG} o ON o.id = r.organization_id""",
                 params)
     rows = cur.rowcount
     partitions.finish_stage(cur, ps_table, stage)

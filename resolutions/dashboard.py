@@ -26,16 +26,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
-    Case,
     F,
-    FloatField,
-    IntegerField,
     Q,
     QuerySet,
-    Value,
-    When,
 )
-from django.db.models.functions import Cast, NullIf
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.formats import get_format
@@ -59,6 +53,7 @@ from .models import (
     ProgressSummary,
     Target,
     TargetProgress,
+    attention_expressions,
     directive_label,
 )
 from .periods import Period
@@ -789,13 +784,46 @@ def units_q(org: Organization, level: int | None, prefix: str = "") -> Q:
 
 
 def _attention_order(qs: QuerySet[ProgressSummary]) -> QuerySet[ProgressSummary]:
-    """Worst first in SQL (so pagination keeps the order): overdue, late, then lowest coverage."""
-    ratio = Cast(F("reported_units"), FloatField()) / Cast(NullIf(F("expected_units"), Value(0)), FloatField())
-    return qs.annotate(
-        _silent=Case(When(reports=0, reported_units=0, then=Value(0)), default=Value(1), output_field=IntegerField()),
-        _ratio=ratio,
-    ).order_by("-units_overdue", "-units_late", "-links_behind", "_silent", F("_ratio").asc(nulls_last=True),
-               "organization__path")
+    """Worst first in SQL (so pagination keeps the order): overdue, late, then lowest coverage.
+
+    ``summary_attention_idx`` holds the first three keys: a level's units are read in this
+    order off the index, and only ties are sorted, whatever the number of units.
+    """
+    silent, ratio = attention_expressions()
+    return qs.annotate(_silent=silent, _ratio=ratio).order_by(
+        "-units_overdue", "-units_late", "-links_behind", "_silent", F("_ratio").asc(nulls_last=True),
+        "organization__path")
+
+
+class Window:
+    """A page of a list too long to count on every request (every cell of the country).
+
+    One extra row tells whether a next page exists; the pagination then offers previous and
+    next without "of N". Quacks like ``django.core.paginator.Page`` for the templates.
+    """
+
+    def __init__(self, qs: QuerySet, per_page: int, number: str | int | None) -> None:
+        try:
+            self.number = max(1, int(number or 1))
+        except (TypeError, ValueError):
+            self.number = 1
+        start = (self.number - 1) * per_page
+        rows = list(qs[start:start + per_page + 1])
+        self.object_list = rows[:per_page]
+        self._has_next = len(rows) > per_page
+        self.paginator = type("Unbounded", (), {"num_pages": None, "count": None})()
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
 
 
 @dataclass
@@ -804,7 +832,7 @@ class DirectiveDrill:
     directive: Directive
     selection: PeriodSelection
     own: FigureRow | None
-    page: Page
+    page: Page | Window
     units: list[FigureRow]
     history: list[TrendPoint]
     targets: list[Target]
@@ -815,14 +843,22 @@ def directive_drill(org: Organization, directive: Directive, selection: PeriodSe
                     page_number: str | int | None = 1, today: dt.date | None = None) -> DirectiveDrill:
     """A directive in a subtree: the unit's own figures, its units compared, its history.
 
-    Queries: own row, units page (count + rows), targets, accumulated target values for the
-    unit and the page's units, history — fixed whatever the number of units.
+    Queries: own row, units page (count + rows; a level's units: one window), targets,
+    accumulated target values for the unit and the page's units, history — fixed whatever the
+    number of units.
     """
     period = selection.period
     own_s = _summaries(period).filter(organization=org, directive=directive).first()
-    units_qs = _attention_order(_summaries(period).filter(directive=directive).filter(units_q(org, filters.level, "organization"))
-                                .select_related("organization"))
-    page = Paginator(units_qs, UNITS_PER_PAGE).get_page(page_number)
+    rows = _summaries(period).filter(directive=directive)
+    if filters.level is not None and filters.level > org.level:
+        # Every unit of a level in the subtree: read worst first off the attention index, a
+        # window at a time (at the centre that is every cell of the country: never counted).
+        units_qs = _attention_order(rows.filter(unit_level=filters.level, organization__path__startswith=org.path)
+                                    .select_related("organization"))
+        page: Page | Window = Window(units_qs, UNITS_PER_PAGE, page_number)
+    else:
+        units_qs = _attention_order(rows.filter(units_q(org, None, "organization")).select_related("organization"))
+        page = Paginator(units_qs, UNITS_PER_PAGE).get_page(page_number)
     unit_summaries = list(page.object_list)
     targets = targets_for([directive.pk], org)[directive.pk]
     org_ids = [org.pk] + [s.organization_id for s in unit_summaries]

@@ -93,7 +93,7 @@ def snapshot() -> list[tuple]:
     for ps in ProgressSummary.objects.order_by("period_kind", "period_start", "organization__path", "directive_id"):
         targets = tuple(sorted((tv.target_id, Decimal(tv.value).normalize(), tv.contributions)
                                for tv in ps.target_values.all()))
-        rows.append((ps.period_kind, ps.period_start, ps.organization_id, ps.directive_id,
+        rows.append((ps.period_kind, ps.period_start, ps.organization_id, ps.directive_id, ps.unit_level,
                      *[getattr(ps, c) for c in S.SUM_COLUMNS], ps.last_report_date, ps.is_closed,
                      ps.amended_after_close, targets))
     return rows

@@ -112,7 +112,8 @@ def build_world(code: str, *, blocs: int, grassroots: int, cells: int, directive
                     for k, v in figs.items():
                         acc[k] += v
                     values[key] = values.get(key, Decimal(0)) + value
-    summaries = {key: ProgressSummary(directive_id=key[0], organization_id=key[1], period_kind=key[2].kind,
+    summaries = {key: ProgressSummary(directive_id=key[0], organization_id=key[1], unit_level=orgs[key[1]].level,
+                                      period_kind=key[2].kind,
                                       period_start=key[2].start, period_end=key[2].end, computed_at=now,
                                       last_report_date=key[2].end, **figs)
                  for key, figs in rows.items()}
