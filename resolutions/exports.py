@@ -66,26 +66,41 @@ def to_csv(table: Table) -> bytes:
 
 
 def to_xlsx(table: Table) -> bytes:
+    """The table as a workbook: bold header row, frozen; numbers as numbers, dates as dates.
+
+    openpyxl's write-only mode (rows streamed, no cell objects kept): several times faster
+    for a national table than the ordinary workbook, with the same result.
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = safe_filename(table.name)[:31] or "Sheet1"
-    ws.append(table.headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
-    for r in ws.iter_rows(min_row=2):
-        for cell in r:
-            if isinstance(cell.value, dt.date):
-                cell.number_format = "DD/MM/YYYY"
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(safe_filename(table.name)[:31] or "Sheet1")
     for i, header in enumerate(table.headers, start=1):
         width = max([len(str(header))] + [len(str(row[i - 1])) for row in table.rows[:200] if i - 1 < len(row)])
         ws.column_dimensions[get_column_letter(i)].width = min(max(10, width + 2), 60)
     ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+
+    def header_cell(value: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(ws, value=value)
+        cell.font = bold
+        return cell
+
+    def value_cell(value: Cell):
+        if isinstance(value, Decimal):
+            return float(value)
+        if isinstance(value, dt.date):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.number_format = "DD/MM/YYYY"
+            return cell
+        return value
+
+    ws.append([header_cell(h) for h in table.headers])
+    for row in table.rows:
+        ws.append([value_cell(v) for v in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
