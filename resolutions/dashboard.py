@@ -783,16 +783,16 @@ def units_q(org: Organization, level: int | None, prefix: str = "") -> Q:
     return Q(**{f"{p}id__in" if p else "pk__in": child_ids(org)})
 
 
-def _attention_order(qs: QuerySet[ProgressSummary]) -> QuerySet[ProgressSummary]:
+def _attention_order(qs: QuerySet[ProgressSummary], ties: str = "organization__path") -> QuerySet[ProgressSummary]:
     """Worst first in SQL (so pagination keeps the order): overdue, late, then lowest coverage.
 
-    ``summary_attention_idx`` holds the first three keys: a level's units are read in this
-    order off the index, and only ties are sorted, whatever the number of units.
+    Ties go in tree order (``organization__path``) among a unit's children; a level's units
+    tie by unit (``organization_id``): the order of ``summary_attention_idx``, so that a page
+    is read off the index whatever the number of units.
     """
     silent, ratio = attention_expressions()
     return qs.annotate(_silent=silent, _ratio=ratio).order_by(
-        "-units_overdue", "-units_late", "-links_behind", "_silent", F("_ratio").asc(nulls_last=True),
-        "organization__path")
+        "-units_overdue", "-units_late", "-links_behind", "_silent", F("_ratio").asc(nulls_last=True), ties)
 
 
 class Window:
@@ -854,7 +854,7 @@ def directive_drill(org: Organization, directive: Directive, selection: PeriodSe
         # Every unit of a level in the subtree: read worst first off the attention index, a
         # window at a time (at the centre that is every cell of the country: never counted).
         units_qs = _attention_order(rows.filter(unit_level=filters.level, organization__path__startswith=org.path)
-                                    .select_related("organization"))
+                                    .select_related("organization"), ties="organization_id")
         page: Page | Window = Window(units_qs, UNITS_PER_PAGE, page_number)
     else:
         units_qs = _attention_order(rows.filter(units_q(org, None, "organization")).select_related("organization"))
