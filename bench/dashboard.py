@@ -158,7 +158,10 @@ def main() -> None:
     targets = pages(args.period)
     client = Client(args.url)
     client.login(args.username, args.password, args.login_path)
-    print(f"server {args.url}, {args.requests} requests per page after {args.warmup} warm-up, concurrency 1")
+    from bench.cpu import reference
+
+    print(f"server {args.url}, {args.requests} requests per page after {args.warmup} warm-up, concurrency 1, "
+          f"cpu reference {reference():.2f}s")
     # Round robin: one request to every page, then again, so that whatever else the machine
     # does at some moment weighs on every page alike (the ratio to the plain page stays fair).
     times: dict[str, list[float]] = {name: [] for name, _path in targets}
