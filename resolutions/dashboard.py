@@ -18,10 +18,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -96,7 +95,11 @@ def number(value: float | Decimal | int | None, places: int = 1) -> str:
 def _number(value, places: int, separator: str) -> str:
     if value is None:
         return ""
-    text = str(int(value)) if value == int(value) else f"{float(value):.{places}f}"
+    if value == int(value):
+        text = str(int(value))
+    else:  # half up on the decimal value, as floatformat rounds (not the float's half to even)
+        exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+        text = str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
     return text if separator == "." else text.replace(".", separator)
 
 
@@ -287,8 +290,8 @@ def words() -> dict[str, str]:
     A national page draws thousands of statuses, counts and bars; ``gettext`` costs a few
     microseconds a call (it looks the language up each time), which added up to milliseconds.
     """
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    found = _WORDS.get(language)
+    language = translation.get_language()  # None when translations are off: English msgids, not cached as "vi"
+    found = _WORDS.get(language) if language else None
     if found is None:
         found = {f"status:{k}": str(st.label) for k, st in STATUSES.items()}
         found.update({f"segment:{k}": str(v) for k, v in SEGMENT_LABELS.items()})
@@ -307,7 +310,8 @@ def words() -> dict[str, str]:
             "not_assigned": _("not assigned"),
             "reports": _("Reports"),
         })
-        _WORDS[language] = found
+        if language:
+            _WORDS[language] = found
     return found
 
 
@@ -506,10 +510,6 @@ class TrendPoint:
     def spark_y(self) -> str:
         return f"{23 - float(self.spark_height):.1f}"
 
-    @property
-    def coverage_text(self) -> str:
-        return words()["no_figures"] if self.coverage is None else f"{number(self.coverage)}%"
-
 
 @dataclass(frozen=True)
 class SparkBar:
@@ -578,8 +578,8 @@ def trend_direction(points: list[TrendPoint]) -> str:
 class FigureRow:
     """One summary row dressed for display: the same shape for a directive or a unit."""
 
-    summary: ProgressSummary
-    directive: Directive
+    summary: ProgressSummary | Figures
+    directive: Directive | DirectiveInfo
     organization: Organization
     status: Status
     coverage: float | None
@@ -724,11 +724,13 @@ def dashboard(org: Organization, selection: PeriodSelection, filters: DirectiveF
     period = selection.period
     own = _summaries(period).filter(organization=org).filter(filters.q())
     issuer = ("directive__issuer__short_name", "directive__issuer__name") if export_all else ()
-    n = len(FIGURE_FIELDS)
     rows = []
-    for t in own.values_list(*FIGURE_FIELDS, *DIRECTIVE_INFO_FIELDS, *issuer):
-        f = Figures(*t[:n])
-        info = DirectiveInfo(f.directive_id, *t[n:n + 4], issuer=(t[n + 4] or t[n + 5] or "") if issuer else "")
+    for v in own.values(*FIGURE_FIELDS, *DIRECTIVE_INFO_FIELDS, *issuer):
+        f = Figures(**{k: v[k] for k in FIGURE_FIELDS})
+        info = DirectiveInfo(f.directive_id, v["directive__kind"], v["directive__symbol"], v["directive__title"],
+                             v["directive__issue_date"],
+                             issuer=(v["directive__issuer__short_name"] or v["directive__issuer__name"] or "")
+                             if issuer else "")
         rows.append(_figure_row(f, org, info))
     ids = [r.directive.pk for r in rows]
     targets = targets_for(own.values("directive_id"), org)
@@ -776,7 +778,13 @@ def child_ids(org: Organization) -> list[int]:
 
 
 def units_q(org: Organization, level: int | None, prefix: str = "") -> Q:
-    """The units a page compares: the children, or every unit of a level below ``org``."""
+    """The units a page compares: the children, or every unit of a level below ``org``.
+
+    The level here is the organisations' current kind (the matrix lists organisations); the
+    directive page's level list reads the level its summaries were computed with
+    (``unit_level``), which differs only for a unit reclassified since — until the next
+    computation, or for good in a closed period.
+    """
     p = f"{prefix}__" if prefix else ""
     if level is not None and level > org.level:
         return Q(**{f"{p}path__startswith": org.path, f"{p}depth__gt": org.depth, f"{p}kind__in": kinds_of_level(level)})
@@ -795,23 +803,40 @@ def _attention_order(qs: QuerySet[ProgressSummary], ties: str = "organization__p
         "-units_overdue", "-units_late", "-links_behind", "_silent", F("_ratio").asc(nulls_last=True), ties)
 
 
+class _Unbounded:
+    """The paginator of a :class:`Window`: the list is not counted."""
+
+    num_pages = None
+    count = None
+
+
 class Window:
     """A page of a list too long to count on every request (every cell of the country).
 
     One extra row tells whether a next page exists; the pagination then offers previous and
-    next without "of N". Quacks like ``django.core.paginator.Page`` for the templates.
+    next without "of N". Quacks like ``django.core.paginator.Page`` for the templates. A page
+    number that is not a number, or lies past the end, shows the first page (as Django's
+    ``get_page`` shows a valid one); numbers are capped so the offset stays an integer.
     """
+
+    MAX_PAGE = 100_000
 
     def __init__(self, qs: QuerySet, per_page: int, number: str | int | None) -> None:
         try:
-            self.number = max(1, int(number or 1))
-        except (TypeError, ValueError):
+            self.number = min(max(1, int(number or 1)), self.MAX_PAGE)
+        except (TypeError, ValueError, OverflowError):
             self.number = 1
-        start = (self.number - 1) * per_page
-        rows = list(qs[start:start + per_page + 1])
+        rows = self._read(qs, per_page)
+        if not rows and self.number > 1:
+            self.number = 1
+            rows = self._read(qs, per_page)
         self.object_list = rows[:per_page]
         self._has_next = len(rows) > per_page
-        self.paginator = type("Unbounded", (), {"num_pages": None, "count": None})()
+        self.paginator = _Unbounded()
+
+    def _read(self, qs: QuerySet, per_page: int) -> list:
+        start = (self.number - 1) * per_page
+        return list(qs[start:start + per_page + 1])
 
     def has_next(self) -> bool:
         return self._has_next

@@ -10,6 +10,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +45,13 @@ def register_choices() -> dict[str, list[tuple[str, str]]]:
 
 
 def forget_register_choices(**kwargs) -> None:
+    """Drop the cached choices now and again when the saving transaction commits.
+
+    (A request between the two could otherwise cache the rows as they were before the commit.)
+    """
     cache.delete(CHOICES_KEY)
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: cache.delete(CHOICES_KEY))
 
 
 def _issuer_choices() -> list[tuple[str, str]]:

@@ -51,8 +51,10 @@ def fresh_register_choices():
 
     (A rolled-back test's directives would otherwise linger in the shared Redis cache.)
     """
-    from resolutions.dashboard_filters import forget_register_choices
+    from django.core.cache import cache
 
-    forget_register_choices()
+    from resolutions.dashboard_filters import CHOICES_KEY
+
+    cache.delete(CHOICES_KEY)
     yield
-    forget_register_choices()
+    cache.delete(CHOICES_KEY)

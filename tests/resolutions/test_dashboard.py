@@ -279,6 +279,19 @@ def test_unit_level_compares_every_unit_of_a_level(boss, world):
     assert [u.pk for u, _cells in response.context["matrix"].units] == [g.pk for g in world.grassroots]
 
 
+def test_a_level_page_number_out_of_range_shows_the_first_page(boss, world):
+    """Level pages are not counted: a page past the end, or no number at all, shows page 1."""
+    d = world.directives[0]
+    url = reverse("dashboard-directive", args=[world.root.pk, d.pk])
+    first = boss.get(url, {**month(6), "level": "4"}).context["drill"]
+    assert first.page.number == 1 and len(first.units) == len(world.cells)
+    for page in ("7", "99999999999999999999999", "abc", "-3"):
+        response = boss.get(url, {**month(6), "level": "4", "page": page})
+        assert response.status_code == 200
+        drill = response.context["drill"]
+        assert drill.page.number == 1 and [r.organization.pk for r in drill.units] == [r.organization.pk for r in first.units]
+
+
 # ----------------------------------------------------------------------------------------
 # Matrix
 # ----------------------------------------------------------------------------------------

@@ -28,6 +28,9 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         result, users = load_demo(seed=seed)
+        from resolutions.dashboard_filters import forget_register_choices
+
+        forget_register_choices()  # parts of the register are bulk-written: no save signal told the dashboards
         if result.total or not ProgressSummary.objects.exists():
             computed = summaries_compute(start=dt.date(DEMO_YEAR, 1, 1), end=dt.date(DEMO_YEAR, 12, 31))
             result.add("progress summaries", computed.rows)
