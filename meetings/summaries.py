@@ -34,8 +34,9 @@ The SQL is portable (PostgreSQL and SQLite): substr, length, CASE, COUNT, SUM, M
 window ROW_NUMBER, ``INSERT … SELECT … ON CONFLICT DO UPDATE``.
 
 PostgreSQL, whole tree (``fast``, the default there): :mod:`meetings.summaries_bulk` builds
-each period into a fresh partition and swaps it in (the big tables read once per run, the
-roll-up level by level over temp tables, indexes built in bulk). Same rows as the portable
+each period into a fresh partition and swaps it in (the tree copied once per run, each
+period's links read inside its own lock, the roll-up level by level over temp tables,
+indexes built in bulk). Same rows as the portable
 path (``fast=False``; tests compare both). Subtree and incremental refreshes use the portable
 path, which touches a few hundred rows.
 """
@@ -57,6 +58,7 @@ from organizations.models import Organization
 from resolutions import partitions
 from resolutions import periods as P
 from resolutions.models import (
+    SUMMARY_FIGURES,
     Assignment,
     PeriodClose,
     ProgressSummary,
@@ -73,7 +75,7 @@ logger = logging.getLogger(__name__)
 COUNTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 STEP = Organization.steplen
 
-SUM_COLUMNS = bulk.SUMS
+SUM_COLUMNS = SUMMARY_FIGURES  # the additive figures, as the bulk path writes them too
 TARGET_VALUE_SQL = bulk.TARGET_VALUE_SQL
 INSERT_COLUMNS = (
     "directive_id", "organization_id", "period_kind", "period_start", "period_end", "unit_level", *SUM_COLUMNS,

@@ -12,8 +12,8 @@ class ResolutionsConfig(AppConfig):
 
         from organizations.models import Organ, Organization, Term
 
-        from .dashboard_filters import forget_register_choices
         from .models import Directive
+        from .selectors import forget_register_choices
 
         # The dashboards' filter form caches the register's issuers and terms (and their names).
         for model in (Directive, Organ, Term, Organization):

@@ -53,7 +53,7 @@ def fresh_register_choices():
     """
     from django.core.cache import cache
 
-    from resolutions.dashboard_filters import CHOICES_KEY
+    from resolutions.selectors import CHOICES_KEY
 
     cache.delete(CHOICES_KEY)
     yield

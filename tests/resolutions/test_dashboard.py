@@ -458,7 +458,7 @@ def test_plain_benchmark_page_is_staff_only(boss):
 # ----------------------------------------------------------------------------------------
 def _count(client, url, params) -> int:
     """Queries of one request, the register's cached filter choices included (the worst case)."""
-    from resolutions.dashboard_filters import forget_register_choices
+    from resolutions.selectors import forget_register_choices
 
     forget_register_choices()
     with CaptureQueriesContext(connection) as ctx:

@@ -404,7 +404,7 @@ class Command(BaseCommand):
             with connection.cursor() as cur:
                 for model in (Organization, Report, ImplementationLink, TargetContribution):
                     cur.execute(f"ANALYZE {model._meta.db_table}")
-        from resolutions.dashboard_filters import forget_register_choices
+        from resolutions.selectors import forget_register_choices
 
         forget_register_choices()  # the register was bulk-written: no save signal told the dashboards
         counts = ", ".join(f"{n:,} {label}" for label, n in writer.counts.items())

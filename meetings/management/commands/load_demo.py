@@ -28,7 +28,7 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         result, users = load_demo(seed=seed)
-        from resolutions.dashboard_filters import forget_register_choices
+        from resolutions.selectors import forget_register_choices
 
         forget_register_choices()  # parts of the register are bulk-written: no save signal told the dashboards
         if result.total or not ProgressSummary.objects.exists():
