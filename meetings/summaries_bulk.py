@@ -64,7 +64,8 @@ class BulkRun:
             # effect before the session's first temp table), no JIT compilation per statement.
             # Reset on exit; the connection is closed after a run, which frees the buffers.
             cur.execute("SET work_mem = '512MB'")
-            cur.execute("SET maintenance_work_mem = '512MB'")  # the partitions' indexes sort in memory
+            # maintenance_work_mem stays at its default: the parallel index builds of a partition
+            # were slower with 512MB (one big in-memory sort per worker) than with 64MB runs.
             cur.execute("SET temp_buffers = '1GB'")
             cur.execute("SET jit = off")
             try:
@@ -81,12 +82,12 @@ class BulkRun:
         # Each unit with each of its ancestors (itself included), and what an assignment above
         # asks of it: its kind and validity.
         cur.execute(f"""CREATE TEMP TABLE {ANC} (org_id bigint NOT NULL, anc_id bigint NOT NULL,
-            kind varchar(20) NOT NULL, valid_from date, valid_to date, parent_id bigint, depth integer)""")
+            kind varchar(20) NOT NULL, valid_from date, valid_to date, parent_id bigint, depth integer, level integer)""")
         cur.execute(f"SELECT COALESCE(MAX(depth), 0) FROM {ORG}")
         self.max_depth = cur.fetchone()[0]
         for depth in range(1, self.max_depth + 1):
-            cur.execute(f"""INSERT INTO {ANC} (org_id, anc_id, kind, valid_from, valid_to, parent_id, depth)
-                SELECT o.id, a.id, o.kind, o.valid_from, o.valid_to, o.parent_id, o.depth
+            cur.execute(f"""INSERT INTO {ANC} (org_id, anc_id, kind, valid_from, valid_to, parent_id, depth, level)
+                SELECT o.id, a.id, o.kind, o.valid_from, o.valid_to, o.parent_id, o.depth, o.level
                 FROM {ORG} o JOIN {t['org']} u ON u.id = o.id
                 JOIN {t['org']} a ON a.path = substr(u.path, 1, %(len)s)
                 WHERE o.depth >= %(depth)s AND a.depth = %(depth)s""", {"len": STEP * depth, "depth": depth})
@@ -97,7 +98,6 @@ class BulkRun:
         with connection.cursor() as cur:
             self._drop(cur)
             cur.execute("RESET work_mem")
-            cur.execute("RESET maintenance_work_mem")
             cur.execute("RESET jit")
         if not connection.in_atomic_block:
             connection.close()  # the backend keeps its temp buffers as long as it lives
@@ -111,7 +111,7 @@ def facts(cur, t: dict[str, str], params: dict) -> None:
     """The period's counted links and target contributions, read once for the steps below."""
     cur.execute(f"DROP TABLE IF EXISTS {FACT}, {FACT_TP}")
     cur.execute(f"""CREATE TEMP TABLE {FACT} AS
-        SELECT l.id AS link_id, l.report_id, l.directive_id, r.organization_id, o.parent_id, o.depth, r.period_end,
+        SELECT l.id AS link_id, l.report_id, l.directive_id, r.organization_id, o.parent_id, o.depth, o.level, r.period_end,
                r.submitted_at, l.assessment
         FROM {t['link']} l JOIN {t['report']} r ON r.id = l.report_id JOIN {ORG} o ON o.id = r.organization_id
         WHERE r.status IN (%(s_submitted)s, %(s_accepted)s) AND r.period_end >= %(p_start)s AND r.period_end <= %(p_end)s""",
@@ -150,7 +150,7 @@ def own_rows(cur, exps, params: dict) -> None:
     cur.execute(f"""CREATE TEMP TABLE {OWN} AS
         WITH lk AS (
             SELECT f.directive_id, f.organization_id, MIN(f.parent_id) AS parent_id, MIN(f.depth) AS depth,
-                   COUNT(*)::int AS reports,
+                   MIN(f.level) AS level, COUNT(*)::int AS reports,
                    (COUNT(*) FILTER (WHERE f.assessment = 'not_started'))::int AS ns,
                    (COUNT(*) FILTER (WHERE f.assessment = 'in_progress'))::int AS ip,
                    (COUNT(*) FILTER (WHERE f.assessment = 'behind'))::int AS bh,
@@ -160,17 +160,18 @@ def own_rows(cur, exps, params: dict) -> None:
             GROUP BY f.directive_id, f.organization_id),
         ex AS (
             SELECT x.directive_id, x.unit_id, MIN(x.parent_id) AS parent_id, MIN(x.depth) AS depth,
-                   MIN(x.cutoff) AS cutoff FROM (
-                SELECT e.directive_id, o.org_id AS unit_id, o.parent_id, o.depth, e.cutoff
+                   MIN(x.level) AS level, MIN(x.cutoff) AS cutoff FROM (
+                SELECT e.directive_id, o.org_id AS unit_id, o.parent_id, o.depth, o.level, e.cutoff
                 FROM {EXP} e JOIN {ANC} o ON o.anc_id = e.org_id AND o.kind = e.reporter_kind
                 WHERE e.reporter_kind <> '' AND {valid}
                 UNION ALL
-                SELECT e.directive_id, o.id, o.parent_id, o.depth, e.cutoff FROM {EXP} e JOIN {ORG} o ON o.id = e.org_id
+                SELECT e.directive_id, o.id, o.parent_id, o.depth, o.level, e.cutoff FROM {EXP} e JOIN {ORG} o ON o.id = e.org_id
                 WHERE e.reporter_kind = '' AND {valid}
             ) x GROUP BY x.directive_id, x.unit_id)
         SELECT COALESCE(lk.directive_id, ex.directive_id) AS directive_id,
                COALESCE(lk.organization_id, ex.unit_id) AS organization_id,
                COALESCE(lk.parent_id, ex.parent_id) AS parent_id, COALESCE(lk.depth, ex.depth) AS depth,
+               COALESCE(lk.level, ex.level) AS level,
                CASE WHEN ex.unit_id IS NULL THEN 0 ELSE 1 END AS expected_units,
                CASE WHEN ex.unit_id IS NOT NULL AND lk.first_sub IS NOT NULL THEN 1 ELSE 0 END AS reported_units,
                CASE WHEN lk.reports IS NULL THEN 0 ELSE 1 END AS reporting_units,
@@ -189,14 +190,14 @@ def own_rows(cur, exps, params: dict) -> None:
 
 
 def _rollup(cur, own: str, roll: str, keys: tuple[str, ...], sums: tuple[str, ...], maxes: tuple[str, ...],
-            max_depth: int) -> None:
+            max_depth: int, unit_columns: tuple[str, ...] = ()) -> None:
     """Every level from the deepest up: a level's rows are its own rows (table ``own``) plus its
     children's rows added up by parent — ``sums`` summed, ``maxes`` the highest — per ``keys``.
 
     Each row is read once per level it passes through, never once per ancestor. The deepest
     level has no children: its rows stay in ``own`` (the largest level is never copied);
     ``roll`` receives the levels above it. Rows that only children have take the parent's
-    parent from the tree.
+    parent, and its ``unit_columns`` (facts of the unit, such as its level), from the tree.
     """
     cur.execute(f"DROP TABLE IF EXISTS {roll}")
     cur.execute(f"CREATE TEMP TABLE {roll} AS SELECT * FROM {own} WHERE false")
@@ -204,12 +205,13 @@ def _rollup(cur, own: str, roll: str, keys: tuple[str, ...], sums: tuple[str, ..
     added = [f"COALESCE(w.{c}, 0) + COALESCE(c.{c}, 0)" for c in sums] + [f"GREATEST(w.{c}, c.{c})" for c in maxes]
     grouped = [f"SUM(r.{c}) AS {c}" for c in sums] + [f"MAX(r.{c}) AS {c}" for c in maxes]
     on = " AND ".join(f"c.{k} = w.{k}" for k in keys)
-    cols = ", ".join((*keys, "organization_id", "parent_id", "depth", *sums, *maxes))
+    cols = ", ".join((*keys, "organization_id", "parent_id", "depth", *unit_columns, *sums, *maxes))
+    unit = "".join(f"COALESCE(w.{c}, o.{c}), " for c in unit_columns)
     for depth in range(max_depth - 1, 0, -1):
         children = own if depth + 1 == max_depth else roll
         cur.execute(f"""INSERT INTO {roll} ({cols})
             SELECT {key_cols}, COALESCE(w.organization_id, c.organization_id), COALESCE(w.parent_id, o.parent_id),
-                   %(depth)s, {', '.join(added)}
+                   %(depth)s, {unit}{', '.join(added)}
             FROM (SELECT * FROM {own} WHERE depth = %(depth)s) w
             FULL JOIN (SELECT {', '.join(f'r.{k}' for k in keys)}, r.parent_id AS organization_id, {', '.join(grouped)}
                        FROM {children} r WHERE r.depth = %(child)s
@@ -221,7 +223,7 @@ def _rollup(cur, own: str, roll: str, keys: tuple[str, ...], sums: tuple[str, ..
 
 def rollup(cur, max_depth: int) -> None:
     """The summary rows of every level (see :func:`_rollup`)."""
-    _rollup(cur, OWN, ROLL, ("directive_id",), SUMS, ("last_report_date",), max_depth)
+    _rollup(cur, OWN, ROLL, ("directive_id",), SUMS, ("last_report_date",), max_depth, unit_columns=("level",))
 
 
 def _all_rows(own: str, roll: str, cols: tuple[str, ...], max_depth: int) -> str:
@@ -270,9 +272,8 @@ def write(cur, t: dict[str, str], period: Period, params: dict, max_depth: int) 
             (id, directive_id, organization_id, period_kind, period_start, period_end, unit_level, {sums},
              last_report_date, is_closed, amended_after_close, computed_at)
         SELECT {partitions.next_id_sql(cur, ps_table)}, r.directive_id, r.organization_id, %(kind)s, %(p_start)s, %(p_end)s,
-               o.level, {', '.join(f'r.{c}' for c in SUMS)}, r.last_report_date, false, 0, %(now)s
-        FROM {_all_rows(OWN, ROLL, ("directive_id", "organization_id", *SUMS, "last_report_date"), max_depth)} r
-        JOIN {ORG} o ON o.id = r.organization_id""",
+               r.level, {', '.join(f'r.{c}' for c in SUMS)}, r.last_report_date, false, 0, %(now)s
+        FROM {_all_rows(OWN, ROLL, ("directive_id", "organization_id", "level", *SUMS, "last_report_date"), max_depth)} r""",
                 params)
     rows = cur.rowcount
     partitions.finish_stage(cur, ps_table, stage)
