@@ -455,11 +455,11 @@ def compute_period(period: Period, *, org: Organization | None = None, now: dt.d
     started = time.monotonic()
     now = now or timezone.now()
     t = _tables()
+    # Closed periods too: their rows must not stay in the default partition, which every new
+    # partition's ATTACH has to scan. Committed before the period's transaction (see there).
+    partitions.ensure_partitions(period)
     with transaction.atomic():
         _lock_period(period)
-        # Closed periods too: their rows must not stay in the default partition, which every
-        # new partition's ATTACH has to scan.
-        partitions.ensure_partitions(period)
         closed = closed_period(period)
         ancestors = list(Organization.objects.get_ancestors(org)) if org is not None else []
         scope = Scope(prefix=org.path, ids=tuple(a.id for a in ancestors)) if org is not None else Scope()
@@ -550,9 +550,9 @@ def summaries_refresh_for_report(*, report_id: int, now: dt.datetime | None = No
     for kind in P.KINDS:
         period = P.period_of(kind, report.period_end)
         started = time.monotonic()
+        partitions.ensure_partitions(period)  # committed first: see partitions.ensure_partitions
         with transaction.atomic():
             _lock_period(period)
-            partitions.ensure_partitions(period)
             closed = closed_period(period)
             with connection.cursor() as cur:
                 if closed is not None:

@@ -862,6 +862,7 @@ class DirectiveDrill:
     history: list[TrendPoint]
     targets: list[Target]
     is_cell: bool
+    reports_url: str  # the subtree's reports on the directive in the period
 
 
 def directive_drill(org: Organization, directive: Directive, selection: PeriodSelection, filters: DirectiveFilters,
@@ -894,17 +895,19 @@ def directive_drill(org: Organization, directive: Directive, selection: PeriodSe
         own = _figure_row(own_s, org)
         own.targets = [target_figure(t, values.get((org.pk, t.pk), Decimal(0)), directive, period, today) for t in targets]
     units = []
+    base = reverse("report-list")  # every unit's row links to its reports: reversed once
     for s in unit_summaries:
         s.directive = directive
         row = _figure_row(s, s.organization)
         row.targets = [target_figure(t, values.get((s.organization_id, t.pk), Decimal(0)), directive, period, today)
                        for t in targets]
+        row.reports_url = report_list_url(s.organization, directive, period, base)
         units.append(row)
     history = trends([org.pk], [directive.pk], recent_periods(period, HISTORY_LENGTH))[(org.pk, directive.pk)]
     if own is not None:
         own.trend = history
     return DirectiveDrill(org, directive, selection, own, page, units, history, targets,
-                          is_cell=org.numchild == 0)
+                          is_cell=org.numchild == 0, reports_url=report_list_url(org, directive, period, base))
 
 
 def directive_or_404(pk: int) -> Directive:

@@ -179,11 +179,15 @@ def ensure_partitions(period: Period) -> None:
     """Give ``period`` its own partition in both tables, moving any of its rows out of the default.
 
     Created by attaching (SHARE UPDATE EXCLUSIVE on the parent: reads go on), with the
-    bounds CHECK in place so that only the default partition is scanned.
+    bounds CHECK in place so that only the default partition is scanned. Call it before the
+    period's own transaction, not inside it: a new partition stays exclusively locked until
+    its transaction commits, so every reader of the summaries would wait for the whole
+    computation behind it — and, reading the parent first, deadlock with the swap at its end.
+    Its own transaction here (a savepoint only if the caller already holds one open).
     """
     if not enabled():
         return
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
         if all(_exists(cur, partition_name(table, period)) for table in tables()):
             return
         lock_ddl(cur)

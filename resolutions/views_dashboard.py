@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -115,13 +114,9 @@ def dashboard_directive(request: HttpRequest, org_id: int, directive_id: int) ->
         "series": [{"label": str(_("Coverage (%)")), "data": [r.coverage for r in drill.units[:CHART_UNITS]]}],
         "yLabel": str(_("Coverage (%)")),
     }
-    reports_url = D.report_list_url(org, directive, selection.period)
-    base = reverse("report-list")
-    for row in drill.units:
-        row.reports_url = D.report_list_url(row.organization, directive, selection.period, base)
     return render(request, "dashboard/directive.html", {
         **_common(request, org, filterset, selection), "drill": drill, "directive": directive, "tables": tables,
-        "subtree_reports_url": reports_url, "history_chart": history_chart, "units_chart": units_chart,
+        "subtree_reports_url": drill.reports_url, "history_chart": history_chart, "units_chart": units_chart,
         "chart_units": CHART_UNITS,
     })
 

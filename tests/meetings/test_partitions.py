@@ -621,3 +621,77 @@ def test_the_tree_and_the_register_stay_readable_while_a_period_is_swapped(drop_
         release.set()
         worker.join(60)
     assert errors == {}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("fast", [True, False], ids=["bulk", "portable"])
+def test_the_summaries_stay_readable_while_a_new_period_is_computed(drop_new_partitions, monkeypatch, fast):
+    """The first computation of a period creates its partitions; readers must not wait for it.
+
+    A new partition is locked exclusively until its transaction commits. Created inside the
+    period's transaction, it made every reader of the summaries (every dashboard page) wait
+    for the whole computation — and a reader that had reached it deadlocked with the swap
+    (seen on the national dataset: the run was killed by the deadlock detector). The period's
+    transaction is held open here just before its end while another session reads both
+    tables with a 2 s lock timeout; then the computation must finish.
+    """
+    postgres_only()
+    tree = make_tree()
+    d = DirectiveFactory()
+    TargetFactory(directive=d, name="sum")
+    AssignmentFactory(directive=d, organization=tree["ROOT"], frequency="month", reporter_kind=OrgKind.CELL,
+                      start=dt.date(2019, 1, 1))
+    may = P.parse_period("2019-05")
+    report(tree["A1a"], period=may, submitted=at(2019, 6, 2), links=[(d, Assessment.DONE, {})])
+    assert partitions.partition_name(PS, may) not in _children(PS)
+
+    held, release = threading.Event(), threading.Event()
+    if fast:
+        real_swap = partitions.swap
+
+        def hold_then_swap(cur, period, stages):
+            held.set()
+            release.wait(30)
+            real_swap(cur, period, stages)
+
+        monkeypatch.setattr(partitions, "swap", hold_then_swap)
+    else:
+        real_count = S._count_rows
+
+        def count_then_hold(cur, t, scope, params):
+            rows = real_count(cur, t, scope, params)
+            held.set()
+            release.wait(30)
+            return rows
+
+        monkeypatch.setattr(S, "_count_rows", count_then_hold)
+    errors: dict[str, BaseException] = {}
+
+    def compute():
+        try:
+            S.compute_period(may, now=NOW, fast=fast)
+        except BaseException as exc:  # noqa: BLE001  (reported by the assertion below)
+            errors["compute"] = exc
+            held.set()
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=compute)
+    worker.start()
+    try:
+        assert held.wait(30)
+        with connection.cursor() as cur:
+            cur.execute("SET lock_timeout = '2s'")
+            try:
+                for model in (ProgressSummary, TargetProgress):
+                    try:
+                        model.objects.filter(period_kind=may.kind, period_start=may.start).count()
+                    except Exception as exc:  # the lock wait timed out
+                        errors[model.__name__] = exc
+            finally:
+                cur.execute("RESET lock_timeout")
+    finally:
+        release.set()
+        worker.join(60)
+    assert errors == {}
+    assert row(tree["ROOT"], may, d).reports == 1
