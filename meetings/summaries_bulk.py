@@ -264,7 +264,13 @@ def target_rows(cur, params: dict, max_depth: int) -> None:
 
 
 def write(cur, t: dict[str, str], period: Period, params: dict, max_depth: int) -> int:
-    """Build the period's partitions of both tables from the temp rows and swap them in."""
+    """Build the period's partitions of both tables from the temp rows and swap them in.
+
+    Summary rows are written in unit order: every reader takes a unit's rows, or its
+    children's, together (a refresh rolls a unit's children up, a dashboard page shows a
+    unit's directives or a parent's units), and in hash order each unit's rows lay on as
+    many pages as it has directives — a district's refresh read ~900 pages instead of ~70.
+    """
     ps_table, tp_table = t["ps_name"], t["tp_name"]
     stage = partitions.new_stage(cur, ps_table, period)
     sums = ", ".join(SUMS)
@@ -273,7 +279,8 @@ def write(cur, t: dict[str, str], period: Period, params: dict, max_depth: int) 
              last_report_date, is_closed, amended_after_close, computed_at)
         SELECT {partitions.next_id_sql(cur, ps_table)}, r.directive_id, r.organization_id, %(kind)s, %(p_start)s, %(p_end)s,
                r.level, {', '.join(f'r.{c}' for c in SUMS)}, r.last_report_date, false, 0, %(now)s
-        FROM {_all_rows(OWN, ROLL, ("directive_id", "organization_id", "level", *SUMS, "last_report_date"), max_depth)} r""",
+        FROM {_all_rows(OWN, ROLL, ("directive_id", "organization_id", "level", *SUMS, "last_report_date"), max_depth)} r
+        ORDER BY r.organization_id""",
                 params)
     rows = cur.rowcount
     partitions.finish_stage(cur, ps_table, stage)
@@ -286,7 +293,8 @@ def write(cur, t: dict[str, str], period: Period, params: dict, max_depth: int) 
                                           "value_max", "contributions"), max_depth)} x
         JOIN {connection.ops.quote_name(stage)} s
           ON s.organization_id = x.organization_id AND s.period_kind = %(kind)s AND s.period_start = %(p_start)s
-         AND s.directive_id = x.directive_id""", params)
+         AND s.directive_id = x.directive_id
+        ORDER BY x.organization_id""", params)
     partitions.finish_stage(cur, tp_table, tp_stage)
     partitions.swap(cur, period, {ps_table: stage, tp_table: tp_stage})
     cur.execute(f"DROP TABLE IF EXISTS {FACT}, {FACT_TP}, {OWN}, {ROLL}, {OWN_TP}, {ROLL_TP}")
