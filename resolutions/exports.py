@@ -3,7 +3,7 @@
 A table is described once (:class:`Table`: a title, column headers and rows of plain values)
 and rendered either way, so the download always carries the same figures as the page.
 CSV is UTF-8 with a BOM (Excel on Windows reads Vietnamese correctly only then); XLSX is
-written by openpyxl with numbers as numbers and dates as dates.
+written by XlsxWriter with numbers as numbers and dates as dates (tests read it back with openpyxl).
 """
 from __future__ import annotations
 
@@ -68,41 +68,39 @@ def to_csv(table: Table) -> bytes:
 def to_xlsx(table: Table) -> bytes:
     """The table as a workbook: bold header row, frozen; numbers as numbers, dates as dates.
 
-    openpyxl's write-only mode (rows streamed, no cell objects kept): several times faster
-    for a national table than the ordinary workbook, with the same result.
+    Written by XlsxWriter, row by row in constant memory: openpyxl (even write-only) spent
+    ~80 ms on the 2,800 cells of the national root dashboard, more than the page itself.
+    Every value is written by its type — text always as text, so that a unit name starting
+    with "=" never becomes a formula.
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    import xlsxwriter
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(safe_filename(table.name)[:31] or "Sheet1")
-    for i, header in enumerate(table.headers, start=1):
-        width = max([len(str(header))] + [len(str(row[i - 1])) for row in table.rows[:200] if i - 1 < len(row)])
-        ws.column_dimensions[get_column_letter(i)].width = min(max(10, width + 2), 60)
-    ws.freeze_panes = "A2"
-    bold = Font(bold=True)
-
-    def header_cell(value: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(ws, value=value)
-        cell.font = bold
-        return cell
-
-    def value_cell(value: Cell):
-        if isinstance(value, Decimal):
-            return float(value)
-        if isinstance(value, dt.date):
-            cell = WriteOnlyCell(ws, value=value)
-            cell.number_format = "DD/MM/YYYY"
-            return cell
-        return value
-
-    ws.append([header_cell(h) for h in table.headers])
-    for row in table.rows:
-        ws.append([value_cell(v) for v in row])
     out = io.BytesIO()
-    wb.save(out)
+    wb = xlsxwriter.Workbook(out, {"in_memory": True, "constant_memory": True})
+    ws = wb.add_worksheet(safe_filename(table.name)[:31] or "Sheet1")
+    bold = wb.add_format({"bold": True})
+    date_format = wb.add_format({"num_format": "dd/mm/yyyy"})
+    for i, header in enumerate(table.headers):
+        width = max([len(str(header))] + [len(str(row[i])) for row in table.rows[:200] if i < len(row)])
+        ws.set_column(i, i, min(max(10, width + 2), 60))
+    ws.freeze_panes(1, 0)
+    for c, header in enumerate(table.headers):
+        ws.write_string(0, c, str(header), bold)
+    for r, row in enumerate(table.rows, start=1):
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if isinstance(value, bool):
+                ws.write_boolean(r, c, value)
+            elif isinstance(value, int | float | Decimal):
+                ws.write_number(r, c, float(value))
+            elif isinstance(value, dt.datetime):
+                ws.write_datetime(r, c, value.replace(tzinfo=None), date_format)
+            elif isinstance(value, dt.date):
+                ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date_format)
+            else:
+                ws.write_string(r, c, str(value))
+    wb.close()
     return out.getvalue()
 
 
