@@ -11,10 +11,11 @@ trees); this is how a national period (~2 M rows from ~3.4 M links) is computed 
    assigned organisation), each classified on time / late / pending / overdue.
 3. **Roll-up level by level**, deepest first: a level's rows are its own rows plus its children's
    rows summed by parent — each row is read once per level it passes, not once per ancestor.
-4. **Write**: the rows go into an empty table shaped like the summary table (no index yet), the
+4. **Write**: the rows go, in unit order, into an empty table shaped like the summary table (no index yet), the
    keys and indexes are built in bulk, and the table replaces the period's partition
-   (:mod:`resolutions.partitions`). Target values follow the same way. One transaction: a killed
-   worker leaves the previous partition in place, readers see the old figures until commit.
+   (:mod:`resolutions.partitions`). Target values follow the same way. One transaction (a new
+   period's empty partitions are committed before it): a killed worker leaves the previous
+   partition in place, readers see the old figures until commit.
 """
 from __future__ import annotations
 
