@@ -44,7 +44,7 @@ def bare_rollup(cursor, start, end) -> tuple[int, float]:
     work_mem, no JIT), so that the floor is not made lower than it is; close the connection
     afterwards (a session's temp buffers can only be sized before its first temp table).
     """
-    from meetings.models import ImplementationLink, Report
+    from meetings.models import ImplementationLink, Report, ReportStatus
     from organizations.models import Organization
 
     step = Organization.steplen
@@ -58,8 +58,8 @@ def bare_rollup(cursor, start, end) -> tuple[int, float]:
         JOIN {Report._meta.db_table} r ON r.id = l.report_id
         JOIN {Organization._meta.db_table} o ON o.id = r.organization_id
         CROSS JOIN LATERAL generate_series(1, o.depth) AS k(depth)
-        WHERE r.status IN ('submitted', 'accepted') AND r.period_end BETWEEN %s AND %s
-        GROUP BY 1, 2""", [start, end])
+        WHERE r.status IN (%s, %s) AND r.period_end BETWEEN %s AND %s
+        GROUP BY 1, 2""", [ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, start, end])
     rows = cursor.rowcount
     elapsed = time.perf_counter() - started
     cursor.execute("DROP TABLE bench_bare_rollup")

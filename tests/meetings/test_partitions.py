@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -428,11 +429,31 @@ def drop_new_partitions(transactional_db):
 
     before = names()
     yield
+    for table in (TP, PS):
+        for name in _children(table) - before:
+            _drop_partition(table, name)
+
+
+def _drop_partition(table: str, name: str) -> None:
     with connection.cursor() as cur:
-        for table in (TP, PS):
-            for name in _children(table) - before:
-                cur.execute(f"ALTER TABLE {table} DETACH PARTITION {connection.ops.quote_name(name)}")
-                cur.execute(f"DROP TABLE {connection.ops.quote_name(name)}")
+        cur.execute(f"ALTER TABLE {table} DETACH PARTITION {connection.ops.quote_name(name)}")
+        cur.execute(f"DROP TABLE {connection.ops.quote_name(name)}")
+
+
+def _reads_within_lock_timeout(reads: dict[str, Callable[[], object]]) -> dict[str, BaseException]:
+    """Run each read in this session with a 2 s lock timeout; the errors of those that waited longer."""
+    errors: dict[str, BaseException] = {}
+    with connection.cursor() as cur:
+        cur.execute("SET lock_timeout = '2s'")
+        try:
+            for name, read in reads.items():
+                try:
+                    read()
+                except Exception as exc:  # the lock wait timed out
+                    errors[name] = exc
+        finally:
+            cur.execute("RESET lock_timeout")
+    return errors
 
 
 def _children(table: str) -> set[str]:
@@ -607,16 +628,7 @@ def test_the_tree_and_the_register_stay_readable_while_a_period_is_swapped(drop_
     worker.start()
     try:
         assert swapped.wait(30)
-        with connection.cursor() as cur:
-            cur.execute("SET lock_timeout = '2s'")
-            try:
-                for model in (Organization, Directive, Target):
-                    try:
-                        model.objects.count()
-                    except Exception as exc:  # the lock wait timed out
-                        errors[model.__name__] = exc
-            finally:
-                cur.execute("RESET lock_timeout")
+        errors.update(_reads_within_lock_timeout({m.__name__: m.objects.count for m in (Organization, Directive, Target)}))
     finally:
         release.set()
         worker.join(60)
@@ -643,12 +655,9 @@ def test_the_summaries_stay_readable_while_a_new_period_is_computed(drop_new_par
                       start=dt.date(2019, 1, 1))
     may = P.parse_period("2019-05")
     report(tree["A1a"], period=may, submitted=at(2019, 6, 2), links=[(d, Assessment.DONE, {})])
-    with connection.cursor() as cur:  # May's partitions may be left by an earlier test: start without them
-        for table in (TP, PS):
-            name = partitions.partition_name(table, may)
-            if name in _children(table):
-                cur.execute(f"ALTER TABLE {table} DETACH PARTITION {connection.ops.quote_name(name)}")
-                cur.execute(f"DROP TABLE {connection.ops.quote_name(name)}")
+    for table in (TP, PS):  # May's partitions may be left by an earlier test: start without them
+        if partitions.partition_name(table, may) in _children(table):
+            _drop_partition(table, partitions.partition_name(table, may))
     assert partitions.partition_name(PS, may) not in _children(PS)
 
     held, release = threading.Event(), threading.Event()
@@ -686,16 +695,9 @@ def test_the_summaries_stay_readable_while_a_new_period_is_computed(drop_new_par
     worker.start()
     try:
         assert held.wait(30)
-        with connection.cursor() as cur:
-            cur.execute("SET lock_timeout = '2s'")
-            try:
-                for model in (ProgressSummary, TargetProgress):
-                    try:
-                        model.objects.filter(period_kind=may.kind, period_start=may.start).count()
-                    except Exception as exc:  # the lock wait timed out
-                        errors[model.__name__] = exc
-            finally:
-                cur.execute("RESET lock_timeout")
+        errors.update(_reads_within_lock_timeout({
+            m.__name__: m.objects.filter(period_kind=may.kind, period_start=may.start).count
+            for m in (ProgressSummary, TargetProgress)}))
     finally:
         release.set()
         worker.join(60)
