@@ -60,6 +60,7 @@ from resolutions import periods as P
 from resolutions.models import (
     SUMMARY_FIGURES,
     Assignment,
+    Directive,
     PeriodClose,
     ProgressSummary,
     Target,
@@ -98,6 +99,8 @@ def _tables() -> dict[str, str]:
         "report": _q(Report._meta.db_table),
         "contrib": _q(TargetContribution._meta.db_table),
         "target": _q(Target._meta.db_table),
+        "directive": _q(Directive._meta.db_table),
+        "assignment": _q(Assignment._meta.db_table),
     }
 
 
@@ -458,6 +461,20 @@ def compute_period(period: Period, *, org: Organization | None = None, now: dt.d
     # Closed periods too: their rows must not stay in the default partition, which every new
     # partition's ATTACH has to scan. Committed before the period's transaction (see there).
     partitions.ensure_partitions(period)
+    # The bulk path's stages, committed before the transaction too: its helper sessions write
+    # into them. Dropped on the way out unless swapped in (a dead process's are swept later).
+    stages = partitions.open_stages(period) if fast and closed_period(period) is None else None
+    try:
+        return _compute_in_transaction(period, org, now, fast, run, stages, t, started)
+    finally:
+        if stages:
+            partitions.close_stages(stages)
+
+
+def _compute_in_transaction(period: Period, org: Organization | None, now: dt.datetime, fast: bool,
+                            run: bulk.BulkRun | None, stages: dict[str, str] | None, t: dict[str, str],
+                            started: float) -> PeriodResult:
+    """The period's one transaction (see :func:`compute_period`)."""
     with transaction.atomic():
         _lock_period(period)
         closed = closed_period(period)
@@ -472,8 +489,8 @@ def compute_period(period: Period, *, org: Organization | None = None, now: dt.d
                 return PeriodResult(period, _count_rows(cur, t, scope, _period_params(period, now)),
                                     time.monotonic() - started, closed=True, amended=amended)
             params = {**_period_params(period, now), **scope.params()}
-            if fast:
-                rows = bulk.compute(cur, t, period, expectations_for(period), params, run)
+            if fast and stages is not None:  # none if the period was closed at the look before
+                rows = bulk.compute(cur, t, period, expectations_for(period), params, run, stages)
                 return PeriodResult(period, rows, time.monotonic() - started)
             _delete_rows(cur, t, scope, params)
             sql, exp_params = _own_summary_sql(t, scope, expectations_for(period))

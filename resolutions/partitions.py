@@ -30,7 +30,7 @@ import secrets
 import time
 import zlib
 
-from django.db import OperationalError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 
 from .periods import Period
 
@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 SWAP_LOCK_TIMEOUT = "2s"
 SWAP_ATTEMPTS = 8
 _DDL_KEY = zlib.crc32(b"summary-partition-ddl") - 2**31
+#: First key of the session-level advisory locks by which a session owns its stages.
+_STAGE_NS = zlib.crc32(b"summary-stage") - 2**31
 
 #: Partition key of both tables: the partitions are periods.
 KEY = ("period_kind", "period_start")
@@ -109,6 +111,65 @@ def new_stage(cur, table: str, period: Period) -> str:
     cur.execute(f"CREATE TABLE {_q(name)} (LIKE {_q(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
     cur.execute(f"ALTER TABLE {_q(name)} ADD CONSTRAINT {_q(name + '_bounds')} {_bounds_check(period)}")
     return name
+
+
+def _stage_key(name: str) -> int:
+    return zlib.crc32(name.encode()) - 2**31
+
+
+def open_stages(period: Period) -> dict[str, str]:
+    """Empty stages of both tables for ``period`` ({table: stage}), committed, owned by this session.
+
+    Committed before the period's transaction so that the other sessions of a split
+    computation (``meetings.summaries_bulk``) can write into them; no reader ever sees a
+    stage, it is not a partition until the swap. This session holds a session-level advisory
+    lock on each until :func:`close_stages`: a stage whose lock is free belongs to a process
+    that died, and the next call sweeps it away (:func:`sweep_stages`).
+    """
+    with transaction.atomic(), connection.cursor() as cur:
+        lock_ddl(cur)
+        sweep_stages(cur)
+        stages = {}
+        for table in tables():
+            stage = new_stage(cur, table, period)
+            cur.execute("SELECT pg_advisory_lock(%s, %s)", [_STAGE_NS, _stage_key(stage)])
+            stages[table] = stage
+    return stages
+
+
+def close_stages(stages: dict[str, str]) -> None:
+    """Drop what is left of ``stages`` (nothing after a swap: they became the partitions), release them.
+
+    Runs after a failure too, so it never raises a database error over the one that stopped
+    the computation: what it cannot drop, the next :func:`open_stages` sweeps.
+    """
+    try:
+        with transaction.atomic(), connection.cursor() as cur:
+            for stage in stages.values():
+                cur.execute(f"DROP TABLE IF EXISTS {_q(stage)}")
+        with connection.cursor() as cur:
+            for stage in stages.values():
+                cur.execute("SELECT pg_advisory_unlock(%s, %s)", [_STAGE_NS, _stage_key(stage)])
+    except DatabaseError as exc:
+        logger.warning("stages %s left for the next run to sweep: %s", ", ".join(stages.values()), exc)
+
+
+def sweep_stages(cur) -> list[str]:
+    """Drop the stages left by dead sessions (their owner's advisory lock is free). Their names."""
+    prefixes = "|".join(tables())
+    cur.execute("""SELECT c.relname FROM pg_class c
+                   WHERE c.relkind = 'r' AND NOT c.relispartition AND c.relnamespace = current_schema()::regnamespace
+                     AND c.relname ~ %s""", [f"^({prefixes})_[a-z]+_[0-9]{{8}}_[0-9a-f]{{6}}$"])
+    swept = []
+    for (name,) in cur.fetchall():
+        cur.execute("SELECT pg_try_advisory_lock(%s, %s)", [_STAGE_NS, _stage_key(name)])
+        if cur.fetchone()[0]:
+            cur.execute(f"DROP TABLE IF EXISTS {_q(name)}")
+            cur.execute("SELECT pg_advisory_unlock(%s, %s)", [_STAGE_NS, _stage_key(name)])
+            swept.append(name)
+    if swept:
+        logger.info("swept stages left by dead sessions: %s", ", ".join(swept))
+    return swept
 
 
 def next_id_sql(cur, table: str) -> str:
