@@ -77,7 +77,8 @@ def dashboard_org(request: HttpRequest, org_id: int) -> HttpResponse:
 def _dashboard(request: HttpRequest, org) -> HttpResponse:
     filterset, selection, filters = _state(request, org)
     exporting = bool(request.GET.get("export"))
-    board = D.dashboard(org, selection, filters, request.GET.get("page"), export_all=exporting)
+    board = D.dashboard(org, selection, filters, request.GET.get("page"), export_all=exporting,
+                        with_trend=not exporting or request.GET.get("table") == "trend")
     tables = exports.dashboard_tables(board, for_page=not exporting)
     response = _export(request, tables, f"dashboard-{org.code}-{selection.period.key}")
     if response:

@@ -390,6 +390,11 @@ def test_csv_exports_of_every_table(boss, world):
     matrix = {r["Code"]: r for r in csv.DictReader(io.StringIO(text))}
     f = figures(world, d, world.blocs[1], MONTHS[5])
     assert float(matrix[world.blocs[1].code][d.label]) == round(100 * f["reported_units"] / f["expected_units"], 1)
+    # The trend's download carries the coverage of each period (computed for it alone).
+    text = boss.get(pages[0][0], {**month(6), "export": "csv", "table": "trend"}).content.decode("utf-8-sig")
+    trend = {r[0]: r for r in csv.reader(io.StringIO(text))}
+    f = figures(world, d, world.root, MONTHS[5])
+    assert float(trend[d.label][-1]) == round(100 * f["reported_units"] / f["expected_units"], 1)
     assert boss.get(pages[0][0], {**month(6), "export": "pdf"}).status_code == 404
     assert boss.get(pages[0][0], {**month(6), "export": "csv", "table": "nope"}).status_code == 404
 
