@@ -112,7 +112,14 @@ def main() -> None:
             with transaction.atomic():  # put it back
                 Report.objects.filter(pk=report_id).update(status=report.status, review_note=report.review_note)
                 S.enqueue_refresh(report)
-            time.sleep(0.5)
+            # Wait until it is back before the next report reads its own "before": the refresh
+            # recomputes every directive of the ancestors, and a next report citing one of this
+            # report's other directives would otherwise read a figure still one short.
+            waited = time.monotonic()
+            while time.monotonic() - waited < 30 and ProgressSummary.objects.get(
+                    organization=root, directive_id=link.directive_id, period_kind="month",
+                    period_start=month.start).reports != before:
+                time.sleep(0.02)
         if root_latency:
             print(f"SUBMIT → ROOT through Celery: n={len(root_latency)} median {statistics.median(root_latency) * 1000:.0f} ms,"
                   f" max {max(root_latency) * 1000:.0f} ms")
