@@ -230,10 +230,10 @@ PAGE_SIZE = 25
 # Attachments (.docx/.txt/.pdf) larger than this are refused with a message.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Database sessions a whole-tree summary computation splits each period over (PostgreSQL;
 # each takes a share of the directives). One per core of the database server; 1 = no split.
 SUMMARY_BULK_SESSIONS = max(1, int(os.environ.get("SUMMARY_BULK_SESSIONS", "2")))
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

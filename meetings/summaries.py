@@ -60,7 +60,6 @@ from resolutions import periods as P
 from resolutions.models import (
     SUMMARY_FIGURES,
     Assignment,
-    Directive,
     PeriodClose,
     ProgressSummary,
     Target,
@@ -99,8 +98,6 @@ def _tables() -> dict[str, str]:
         "report": _q(Report._meta.db_table),
         "contrib": _q(TargetContribution._meta.db_table),
         "target": _q(Target._meta.db_table),
-        "directive": _q(Directive._meta.db_table),
-        "assignment": _q(Assignment._meta.db_table),
     }
 
 
