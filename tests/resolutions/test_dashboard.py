@@ -186,6 +186,33 @@ def test_dashboard_figures_equal_the_rows_below(boss, world):
     assert march[d.pk].targets[0].value == sum(world.values[(d.pk, world.root.pk, p)] for p in MONTHS[:3])
 
 
+def test_targets_add_up_as_each_says_sum_max_or_latest(boss, world):
+    """A term's months add up (sum), give their best month (max) or their last one (latest), up to the period."""
+    monthly = {1: Decimal(5), 2: Decimal(40), 3: Decimal("7.5"), 4: Decimal(12), 5: Decimal(3), 6: Decimal(9)}
+    aggregations = dict(zip(world.targets, (Aggregation.SUM, Aggregation.MAX, Aggregation.LATEST), strict=True))
+    for target, aggregation in aggregations.items():
+        target.aggregation = aggregation
+        target.save(update_fields=["aggregation"])
+        for m, value in monthly.items():
+            TargetProgress.objects.filter(target=target, organization=world.root, period_kind=P.MONTH,
+                                          period_start=MONTHS[m - 1].start).update(value=value)
+    expected = {  # month shown → (sum, max, latest) of the months of the term up to it
+        6: (Decimal("76.5"), Decimal(40), Decimal(9)),
+        4: (Decimal("64.5"), Decimal(40), Decimal(12)),
+        1: (Decimal(5), Decimal(5), Decimal(5)),
+    }
+    for shown, values in expected.items():
+        rows = page_rows(boss.get(reverse("dashboard-org", args=[world.root.pk]), month(shown)))
+        got = tuple(rows[t.directive_id].targets[0].value for t in aggregations)
+        assert got == values, shown
+    # The directive page reads the same values for the unit and for each unit below it.
+    latest = world.targets[2]
+    drill = boss.get(reverse("dashboard-directive", args=[world.root.pk, latest.directive_id]), month(6)).context["drill"]
+    assert drill.own.targets[0].value == Decimal(9)
+    for row in drill.units:
+        assert row.targets[0].value == world.values[(latest.directive_id, row.organization.pk, MONTHS[5])]
+
+
 def test_rows_needing_attention_come_first(boss, world):
     rows = list(boss.get(reverse("dashboard-org", args=[world.root.pk]), month(6)).context["rows"])
     ranks = [r.status.rank for r in rows]
