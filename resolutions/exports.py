@@ -163,11 +163,15 @@ def dashboard_tables(board, *, for_page: bool = False) -> list[Table]:
     return [directives, targets, trend]
 
 
-def drill_tables(drill) -> list[Table]:
-    """Units and history of a directive drill-down (``resolutions.dashboard.DirectiveDrill``)."""
+def drill_tables(drill, *, for_page: bool = False) -> list[Table]:
+    """Units and history of a directive drill-down (``resolutions.dashboard.DirectiveDrill``).
+
+    ``for_page``: the page draws the units in its own table and only links their download,
+    so the units table is left empty there (100 rows of cells made for nothing).
+    """
     target_headers = [f"{t.name} ({t.unit})" for t in drill.targets]
     units = Table("units", _("Units"), [_("Unit"), _("Code")] + _figure_headers() + target_headers)
-    for r in drill.units:
+    for r in [] if for_page else drill.units:
         units.rows.append([str(r.organization), r.organization.code] + _figure_cells(r) + [t.value for t in r.targets])
     history = Table("history", _("Progress over time"), [_("Period"), _("Units expected"), _("Units reported"),
                                                          _("Coverage (%)"), _("Done late"), _("Overdue")])

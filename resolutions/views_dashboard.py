@@ -101,7 +101,7 @@ def dashboard_directive(request: HttpRequest, org_id: int, directive_id: int) ->
     directive = D.directive_or_404(directive_id)
     filterset, selection, filters = _state(request, org)
     drill = D.directive_drill(org, directive, selection, filters, request.GET.get("page"))
-    tables = exports.drill_tables(drill)
+    tables = exports.drill_tables(drill, for_page=not request.GET.get("export"))
     response = _export(request, tables, f"{directive.symbol or directive.pk}-{org.code}-{selection.period.key}")
     if response:
         return response
