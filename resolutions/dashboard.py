@@ -624,7 +624,7 @@ class FigureRow:
 
     summary: ProgressSummary | Figures
     directive: Directive | DirectiveInfo
-    organization: Organization
+    organization: Organization | UnitInfo
     status: Status
     coverage: float | None
     targets: list[TargetFigure] = field(default_factory=list)
@@ -724,7 +724,35 @@ class DirectiveInfo:
 DIRECTIVE_INFO_FIELDS = ("directive__kind", "directive__symbol", "directive__title", "directive__issue_date")
 
 
-def _figure_row(s: ProgressSummary | Figures, org: Organization,
+@dataclass(slots=True)
+class UnitInfo:
+    """What a directive page shows of each unit below, read in the same query as its figures.
+
+    Stands in for ``Organization`` (same attribute names) in a list of 100 units: tuples, not
+    200 model instances (the summary and its organisation) a page.
+    """
+
+    pk: int
+    code: str
+    name: str
+    short_name: str
+    kind: str
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+UNIT_INFO_FIELDS = ("organization__code", "organization__name", "organization__short_name", "organization__kind")
+
+
+def _unit_figures(values: tuple) -> tuple[Figures, UnitInfo]:
+    """A row of ``values_list(*FIGURE_FIELDS, *UNIT_INFO_FIELDS)``."""
+    n = len(FIGURE_FIELDS)
+    f = Figures(**dict(zip(FIGURE_FIELDS, values[:n], strict=True)))
+    return f, UnitInfo(f.organization_id, *values[n:])
+
+
+def _figure_row(s: ProgressSummary | Figures, org: Organization | UnitInfo,
                 directive: Directive | DirectiveInfo | None = None) -> FigureRow:
     if directive is not None:
         return FigureRow(summary=s, directive=directive, organization=org, status=classify(s), coverage=coverage(s))
@@ -927,15 +955,15 @@ def directive_drill(org: Organization, directive: Directive, selection: PeriodSe
     if filters.level is not None and filters.level > org.level:
         # Every unit of a level in the subtree: read worst first off the attention index, a
         # window at a time (at the centre that is every cell of the country: never counted).
-        units_qs = _attention_order(rows.filter(unit_level=filters.level, organization__path__startswith=org.path)
-                                    .select_related("organization"), ties="organization_id")
-        page: Page | Window = Window(units_qs, UNITS_PER_PAGE, page_number)
+        units_qs = _attention_order(rows.filter(unit_level=filters.level, organization__path__startswith=org.path),
+                                    ties="organization_id")
+        page: Page | Window = Window(units_qs.values_list(*FIGURE_FIELDS, *UNIT_INFO_FIELDS), UNITS_PER_PAGE, page_number)
     else:
-        units_qs = _attention_order(rows.filter(units_q(org, None, "organization")).select_related("organization"))
-        page = Paginator(units_qs, UNITS_PER_PAGE).get_page(page_number)
-    unit_summaries = list(page.object_list)
+        units_qs = _attention_order(rows.filter(units_q(org, None, "organization")))
+        page = Paginator(units_qs.values_list(*FIGURE_FIELDS, *UNIT_INFO_FIELDS), UNITS_PER_PAGE).get_page(page_number)
+    unit_summaries = [_unit_figures(v) for v in page.object_list]
     targets = targets_for([directive.pk], org)[directive.pk]
-    org_ids = [org.pk] + [s.organization_id for s in unit_summaries]
+    org_ids = [org.pk] + [f.organization_id for f, _unit in unit_summaries]
     values = target_values(org_ids, targets, period)
     own = None
     if own_s is not None:
@@ -944,12 +972,11 @@ def directive_drill(org: Organization, directive: Directive, selection: PeriodSe
         own.targets = [target_figure(t, values.get((org.pk, t.pk), Decimal(0)), directive, period, today) for t in targets]
     units = []
     base = reverse("report-list")  # every unit's row links to its reports: reversed once
-    for s in unit_summaries:
-        s.directive = directive
-        row = _figure_row(s, s.organization)
-        row.targets = [target_figure(t, values.get((s.organization_id, t.pk), Decimal(0)), directive, period, today)
+    for f, unit in unit_summaries:
+        row = _figure_row(f, unit, directive)
+        row.targets = [target_figure(t, values.get((f.organization_id, t.pk), Decimal(0)), directive, period, today)
                        for t in targets]
-        row.reports_url = report_list_url(s.organization, directive, period, base)
+        row.reports_url = report_list_url(unit, directive, period, base)
         units.append(row)
     history = trends([org.pk], [directive.pk], recent_periods(period, HISTORY_LENGTH))[(org.pk, directive.pk)]
     if own is not None:
