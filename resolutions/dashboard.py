@@ -927,6 +927,18 @@ class Window:
         return self.number - 1
 
 
+def _children_page(qs: QuerySet, org: Organization, per_page: int, number: str | int | None) -> Page:
+    """A page of rows of ``org``'s children (at most one row per child): not counted when one page holds them all.
+
+    ``numchild`` bounds the rows, so a unit with no more children than a page reads them
+    in one query; only a committee with more children pays Django's ``COUNT`` for the page
+    numbers.
+    """
+    if org.numchild <= per_page:
+        return Paginator(list(qs[:per_page]), per_page).get_page(number)
+    return Paginator(qs, per_page).get_page(number)
+
+
 @dataclass
 class DirectiveDrill:
     organization: Organization
@@ -960,7 +972,7 @@ def directive_drill(org: Organization, directive: Directive, selection: PeriodSe
         page: Page | Window = Window(units_qs.values_list(*FIGURE_FIELDS, *UNIT_INFO_FIELDS), UNITS_PER_PAGE, page_number)
     else:
         units_qs = _attention_order(rows.filter(units_q(org, None, "organization")))
-        page = Paginator(units_qs.values_list(*FIGURE_FIELDS, *UNIT_INFO_FIELDS), UNITS_PER_PAGE).get_page(page_number)
+        page = _children_page(units_qs.values_list(*FIGURE_FIELDS, *UNIT_INFO_FIELDS), org, UNITS_PER_PAGE, page_number)
     unit_summaries = [_unit_figures(v) for v in page.object_list]
     targets = targets_for([directive.pk], org)[directive.pk]
     org_ids = [org.pk] + [f.organization_id for f, _unit in unit_summaries]
@@ -1024,7 +1036,8 @@ def matrix(org: Organization, selection: PeriodSelection, filters: DirectiveFilt
     columns = Paginator([s.directive for s in own], MATRIX_COLUMNS).get_page(column_page)
     directives = list(columns.object_list)
     units_qs = Organization.objects.filter(units_q(org, filters.level)).order_by("path")
-    page = Paginator(units_qs, MATRIX_UNITS_PER_PAGE).get_page(page_number)
+    page = (_children_page(units_qs, org, MATRIX_UNITS_PER_PAGE, page_number) if filters.level is None or filters.level <= org.level
+            else Paginator(units_qs, MATRIX_UNITS_PER_PAGE).get_page(page_number))
     unit_list = list(page.object_list)
     by_key: dict[tuple[int, int], ProgressSummary] = {}
     if unit_list and directives:

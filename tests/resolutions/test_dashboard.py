@@ -337,6 +337,31 @@ def test_matrix_of_children_by_directive(boss, world):
     assert reverse("dashboard-directive", args=[world.blocs[0].pk, m.directives[0].pk]) in html
 
 
+@pytest.mark.parametrize("per_page", [1, 2, 3])
+def test_children_fill_pages_whether_or_not_one_page_holds_them(boss, world, monkeypatch, per_page):
+    """A unit with more children than a page pages them; with fewer, one page shows them all, uncounted."""
+    from resolutions import dashboard as D
+
+    monkeypatch.setattr(D, "UNITS_PER_PAGE", per_page)
+    monkeypatch.setattr(D, "MATRIX_UNITS_PER_PAGE", per_page)
+    d = world.directives[0]
+    pages = -(-len(world.blocs) // per_page)  # the root has two blocs
+    seen_drill, seen_matrix = [], []
+    for number in range(1, pages + 1):
+        q = {**month(6), "page": str(number)}
+        drill = boss.get(reverse("dashboard-directive", args=[world.root.pk, d.pk]), q).context["drill"]
+        assert drill.page.number == number and drill.page.paginator.num_pages == pages
+        seen_drill += [r.organization.pk for r in drill.units]
+        m = boss.get(reverse("dashboard-matrix", args=[world.root.pk]), q).context["matrix"]
+        assert m.page.number == number and m.page.paginator.num_pages == pages
+        seen_matrix += [u.pk for u, _cells in m.units]
+    assert sorted(seen_drill) == sorted(b.pk for b in world.blocs)
+    assert seen_matrix == [b.pk for b in world.blocs]
+    # A page past the end shows the last one, as Django's paginator does.
+    drill = boss.get(reverse("dashboard-directive", args=[world.root.pk, d.pk]), {**month(6), "page": "9"}).context["drill"]
+    assert drill.page.number == pages
+
+
 # ----------------------------------------------------------------------------------------
 # Filters
 # ----------------------------------------------------------------------------------------
