@@ -957,7 +957,8 @@ def directive_drill(org: Organization, directive: Directive, selection: PeriodSe
                     page_number: str | int | None = 1, today: dt.date | None = None) -> DirectiveDrill:
     """A directive in a subtree: the unit's own figures, its units compared, its history.
 
-    Queries: own row, units page (count + rows; a level's units: one window), targets,
+    Queries: own row, units page (the children: their ids, then their rows, counted first only
+    when they fill more than a page; a level's units: one window), targets,
     accumulated target values for the unit and the page's units, history — fixed whatever the
     number of units.
     """
@@ -1024,7 +1025,7 @@ class Matrix:
 
 def matrix(org: Organization, selection: PeriodSelection, filters: DirectiveFilters,
            page_number: str | int | None = 1, column_page: str | int | None = 1) -> Matrix:
-    """Units (children, or a level) × directives of the organisation's dashboard. Four queries.
+    """Units (children, or a level) × directives of the organisation's dashboard. At most five queries.
 
     Columns are the directives the unit's own summaries cover (so the matrix matches its
     dashboard), 20 at a time; rows are the units of the page (50), including those with
