@@ -358,10 +358,8 @@ def segments(s: ProgressSummary) -> list[Segment]:
     return [Segment(k, w[f"segment:{k}"], n, round(100 * n / total, 1) if total else 0.0) for k, n in parts]
 
 
-def coverage(s: ProgressSummary | dict) -> float | None:
-    expected = s["expected_units"] if isinstance(s, dict) else s.expected_units
-    reported = s["reported_units"] if isinstance(s, dict) else s.reported_units
-    return coverage_of(reported, expected)
+def coverage(s: ProgressSummary | Figures) -> float | None:
+    return coverage_of(s.reported_units, s.expected_units)
 
 
 def coverage_of(reported: int, expected: int) -> float | None:
@@ -853,6 +851,11 @@ def child_ids(org: Organization) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def compares_level(org: Organization, level: int | None) -> bool:
+    """Whether a page compares every unit of a level below ``org`` (else its children)."""
+    return level is not None and level > org.level
+
+
 def units_q(org: Organization, level: int | None, prefix: str = "") -> Q:
     """The units a page compares: the children, or every unit of a level below ``org``.
 
@@ -862,7 +865,7 @@ def units_q(org: Organization, level: int | None, prefix: str = "") -> Q:
     computation, or for good in a closed period.
     """
     p = f"{prefix}__" if prefix else ""
-    if level is not None and level > org.level:
+    if compares_level(org, level):
         return Q(**{f"{p}path__startswith": org.path, f"{p}depth__gt": org.depth, f"{p}kind__in": kinds_of_level(level)})
     return Q(**{f"{p}id__in" if p else "pk__in": child_ids(org)})
 
@@ -965,7 +968,7 @@ def directive_drill(org: Organization, directive: Directive, selection: PeriodSe
     period = selection.period
     own_s = _summaries(period).filter(organization=org, directive=directive).first()
     rows = _summaries(period).filter(directive=directive)
-    if filters.level is not None and filters.level > org.level:
+    if compares_level(org, filters.level):
         # Every unit of a level in the subtree: read worst first off the attention index, a
         # window at a time (at the centre that is every cell of the country: never counted).
         units_qs = _attention_order(rows.filter(unit_level=filters.level, organization__path__startswith=org.path),
@@ -1037,8 +1040,8 @@ def matrix(org: Organization, selection: PeriodSelection, filters: DirectiveFilt
     columns = Paginator([s.directive for s in own], MATRIX_COLUMNS).get_page(column_page)
     directives = list(columns.object_list)
     units_qs = Organization.objects.filter(units_q(org, filters.level)).order_by("path")
-    page = (_children_page(units_qs, org, MATRIX_UNITS_PER_PAGE, page_number) if filters.level is None or filters.level <= org.level
-            else Paginator(units_qs, MATRIX_UNITS_PER_PAGE).get_page(page_number))
+    page = (Paginator(units_qs, MATRIX_UNITS_PER_PAGE).get_page(page_number) if compares_level(org, filters.level)
+            else _children_page(units_qs, org, MATRIX_UNITS_PER_PAGE, page_number))
     unit_list = list(page.object_list)
     by_key: dict[tuple[int, int], ProgressSummary] = {}
     if unit_list and directives:
