@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -38,3 +39,67 @@ def test_csv_has_a_bom_and_the_same_cells():
     assert text.startswith("\ufeff")
     assert "Chi bộ 1 — Phường Bến Nghé" in text and "12.5" in text
     assert "'=SUM(A1:A9)" in text  # a spreadsheet opening the CSV shows it as text
+
+
+def read_back(data: bytes) -> list[tuple]:
+    return list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+
+
+def as_excel_shows(text: str) -> str:
+    """Decode the ``_xHHHH_`` escapes of ECMA-376 (ST_Xstring), as Excel and LibreOffice do.
+
+    openpyxl hands back the text as stored, escapes included; a spreadsheet program shows
+    the characters they stand for.
+    """
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), text)
+
+
+def test_xlsx_text_comes_back_as_it_went_in_whatever_it_holds():
+    awkward = [
+        "a < b && c > d \"quoted\" 'single'",
+        "  leading and trailing spaces  ",
+        "line one\nline two\ttabbed",
+        "bell\x07 and escape\x1b and NUL\x00",  # XML 1.0 cannot carry these as characters
+        "_x0041_ looks like Excel's own escape",
+        "Nghị quyết 54/2017/QH14 — Đảng bộ tỉnh Thừa Thiên Huế",
+        "=1+1", "+84 28", "-x", "@SUM(A1)",
+    ]
+    rows = read_back(to_xlsx(Table("t", "T", ["Text"], [[text] for text in awkward])))
+    assert [as_excel_shows(r[0]) for r in rows[1:]] == awkward
+
+
+def test_xlsx_numbers_dates_and_booleans_keep_their_values():
+    when = dt.datetime(2019, 7, 1, 13, 30)
+    rows = read_back(to_xlsx(Table("t", "T", ["n", "x", "d", "b", "when", "day"], [
+        [0, -1.5, Decimal("99.95"), True, when, dt.date(1900, 3, 1)],
+        [10**12, 1e-9, Decimal("0"), False, dt.datetime(2026, 12, 31), dt.date(2100, 1, 1)],
+    ])))
+    assert rows[1] == (0, -1.5, 99.95, True, when, dt.datetime(1900, 3, 1))
+    assert rows[2] == (10**12, 1e-9, 0, False, dt.datetime(2026, 12, 31), dt.datetime(2100, 1, 1))
+
+
+def test_xlsx_leaves_empty_what_a_sheet_cannot_store():
+    rows = read_back(to_xlsx(Table("t", "T", ["a", "b", "c"], [["", None, Decimal("NaN")],
+                                                                 [float("nan"), float("-inf"), "kept"]])))
+    assert rows[1:] == [(None, None, None), (None, None, "kept")]
+
+
+def test_xlsx_wide_tables_and_ragged_rows():
+    headers = [f"c{i}" for i in range(30)]  # past Z: AA, AB, …
+    rows = [list(range(30)), [1, 2]]
+    ws = load_workbook(io.BytesIO(to_xlsx(Table("wide", "W", headers, rows)))).active
+    assert ws["AD1"].value == "c29" and ws["AD2"].value == 29
+    assert ws["A3"].value == 1 and ws["C3"].value is None
+    assert ws.max_column == 30 and ws.max_row == 3
+
+
+def test_xlsx_columns_fit_their_text_and_text_past_the_cell_limit_is_cut():
+    long = "x" * 40_000
+    ws = load_workbook(io.BytesIO(to_xlsx(Table("t", "T", ["Unit", "Note"], [["Đảng bộ xã " * 3, long]])))).active
+    assert ws.column_dimensions["A"].width == len("Đảng bộ xã " * 3) + 2
+    assert ws.column_dimensions["B"].width == 60  # capped
+    assert ws["B2"].value == "x" * 32_767  # Excel's limit per cell
+
+
+def test_xlsx_of_no_rows_is_still_a_workbook_with_its_headers():
+    assert read_back(to_xlsx(Table("empty", "E", ["Unit", "Reports"]))) == [("Unit", "Reports")]
