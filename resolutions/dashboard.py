@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
@@ -482,17 +482,20 @@ def _decimal(value) -> Decimal:
     return value if isinstance(value, Decimal) else _DECIMAL_FIELD.to_python(value)
 
 
-def targets_for(directive_ids: Sequence[int] | QuerySet, org: Organization) -> dict[int, list[Target]]:
-    """Targets of the directives (ids, or a subquery of them) that apply to ``org``: everyone's, or its own.
+def targets_for(directive_ids: Collection[int], org: Organization) -> dict[int, list[Target]]:
+    """Targets of the directives that apply to ``org``: everyone's, or its own. One query.
 
-    One query.
+    Reads every target that applies to ``org`` and keeps those of ``directive_ids`` here: the
+    register holds a few targets per directive (67 for the national dataset's 200), while
+    a list of 200 ids compiled by the ORM, or a subquery over the summary partitions, cost
+    the dashboard more than reading them all (2.0 and 1.6 ms against 0.9 ms).
     """
+    wanted = set(directive_ids)
     out: dict[int, list[Target]] = defaultdict(list)
-    ids = directive_ids if isinstance(directive_ids, QuerySet) else list(directive_ids)
-    qs = (Target.objects.filter(directive_id__in=ids)
-          .filter(Q(organization__isnull=True) | Q(organization=org)).order_by("directive_id", "name"))
-    for t in qs:
-        out[t.directive_id].append(t)
+    for t in (Target.objects.filter(Q(organization__isnull=True) | Q(organization=org))
+              .order_by("directive_id", "name")):
+        if t.directive_id in wanted:
+            out[t.directive_id].append(t)
     return out
 
 
@@ -697,6 +700,9 @@ class Figures:
 
 
 FIGURE_FIELDS = ("directive_id", "organization_id", *SUMMARY_FIGURES, "last_report_date")
+# ``Figures(*row)`` of a ``values_list(*FIGURE_FIELDS)`` relies on the two orders being one.
+if tuple(f.name for f in fields(Figures)) != FIGURE_FIELDS:
+    raise ImportError("Figures and FIGURE_FIELDS list the summary figures in different orders")
 
 
 @dataclass(slots=True)
@@ -746,7 +752,7 @@ UNIT_INFO_FIELDS = ("organization__code", "organization__name", "organization__s
 def _unit_figures(values: tuple) -> tuple[Figures, UnitInfo]:
     """A row of ``values_list(*FIGURE_FIELDS, *UNIT_INFO_FIELDS)``."""
     n = len(FIGURE_FIELDS)
-    f = Figures(**dict(zip(FIGURE_FIELDS, values[:n], strict=True)))
+    f = Figures(*values[:n])
     return f, UnitInfo(f.organization_id, *values[n:])
 
 
@@ -798,15 +804,13 @@ def dashboard(org: Organization, selection: PeriodSelection, filters: DirectiveF
     own = _summaries(period).filter(organization=org).filter(filters.q())
     issuer = ("directive__issuer__short_name", "directive__issuer__name") if export_all else ()
     rows = []
-    for v in own.values(*FIGURE_FIELDS, *DIRECTIVE_INFO_FIELDS, *issuer):
-        f = Figures(**{k: v[k] for k in FIGURE_FIELDS})
-        info = DirectiveInfo(f.directive_id, v["directive__kind"], v["directive__symbol"], v["directive__title"],
-                             v["directive__issue_date"],
-                             issuer=(v["directive__issuer__short_name"] or v["directive__issuer__name"] or "")
-                             if issuer else "")
+    n, m = len(FIGURE_FIELDS), len(FIGURE_FIELDS) + len(DIRECTIVE_INFO_FIELDS)
+    for v in own.values_list(*FIGURE_FIELDS, *DIRECTIVE_INFO_FIELDS, *issuer):
+        f = Figures(*v[:n])
+        info = DirectiveInfo(f.directive_id, *v[n:m], issuer=(v[m] or v[m + 1] or "") if issuer else "")
         rows.append(_figure_row(f, org, info))
     ids = [r.directive.pk for r in rows]
-    targets = targets_for(own.values("directive_id"), org)
+    targets = targets_for(ids, org)
     values = target_values([org.pk], [t for ts in targets.values() for t in ts], period)
     for r in rows:
         r.targets = [target_figure(t, values.get((org.pk, t.pk), Decimal(0)), r.directive, period, today)
@@ -1020,7 +1024,7 @@ class MatrixCell:
 class Matrix:
     organization: Organization
     selection: PeriodSelection
-    directives: list[Directive]
+    directives: list[DirectiveInfo]
     page: Page
     units: list[tuple[Organization, list[MatrixCell]]]
     columns: Page
@@ -1036,30 +1040,28 @@ def matrix(org: Organization, selection: PeriodSelection, filters: DirectiveFilt
     """
     period = selection.period
     own = (_summaries(period).filter(organization=org).filter(filters.q())
-           .select_related("directive").order_by("directive__kind", "directive__symbol", "directive_id"))
-    columns = Paginator([s.directive for s in own], MATRIX_COLUMNS).get_page(column_page)
+           .order_by("directive__kind", "directive__symbol", "directive_id")
+           .values_list("directive_id", *DIRECTIVE_INFO_FIELDS))
+    columns = Paginator([DirectiveInfo(*v) for v in own], MATRIX_COLUMNS).get_page(column_page)
     directives = list(columns.object_list)
     units_qs = Organization.objects.filter(units_q(org, filters.level)).order_by("path")
     page = (Paginator(units_qs, MATRIX_UNITS_PER_PAGE).get_page(page_number) if compares_level(org, filters.level)
             else _children_page(units_qs, org, MATRIX_UNITS_PER_PAGE, page_number))
     unit_list = list(page.object_list)
-    by_key: dict[tuple[int, int], ProgressSummary] = {}
+    by_key: dict[tuple[int, int], Figures] = {}
     if unit_list and directives:
-        for s in _summaries(period).filter(organization_id__in=[u.pk for u in unit_list],
-                                           directive_id__in=[d.pk for d in directives]):
-            by_key[(s.organization_id, s.directive_id)] = s
+        cells = _summaries(period).filter(organization_id__in=[u.pk for u in unit_list],
+                                          directive_id__in=[d.pk for d in directives])
+        for values in cells.values_list(*FIGURE_FIELDS):
+            f = Figures(*values)
+            by_key[(f.organization_id, f.directive_id)] = f
     rows = []
-    dmap = {d.pk: d for d in directives}
     for u in unit_list:
-        cells = []
+        row_cells = []
         for d in directives:
-            s = by_key.get((u.pk, d.pk))
-            if s is None:
-                cells.append(MatrixCell(None))
-            else:
-                s.directive = dmap[d.pk]
-                cells.append(MatrixCell(_figure_row(s, u)))
-        rows.append((u, cells))
+            f = by_key.get((u.pk, d.pk))
+            row_cells.append(MatrixCell(None if f is None else _figure_row(f, u, d)))
+        rows.append((u, row_cells))
     return Matrix(org, selection, directives, page, rows, columns)
 
 

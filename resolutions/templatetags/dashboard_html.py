@@ -25,6 +25,7 @@ from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 from resolutions.dashboard import number, words
 
@@ -161,6 +162,27 @@ def url_format(name: str, arity: int) -> str:
             raise ValueError(f"{name} does not take {arity} integer arguments")
         _url_formats[key] = str(escape(url.replace("{", "{{").replace("}", "}}"))).replace("\0", "{}")
     return _url_formats[key]
+
+
+@register.simple_tag
+def dashboard_body(rows, organization, querystring: str) -> SafeString:
+    """A dashboard's directives: symbol and title, status, late units, coverage, targets, trend."""
+    directive_url = url_format("dashboard-directive", 2)
+    qs = escape(querystring)
+    out = []
+    for row in rows:
+        d = row.directive
+        out.append(
+            f'<tr data-directive="{int(d.pk)}" data-reports="{int(row.summary.reports)}">'
+            f'<th scope="row"><a href="{directive_url.format(organization.pk, d.pk)}{qs}" class="symbol">'
+            f"{escape(d.label)}</a>"
+            f'<div class="small fw-normal text-muted dash-title">{escape(Truncator(d.title).chars(80))}</div></th>'
+            f"<td>{status_badge(row)}</td>"
+            f'<td class="text-end" data-testid="late-units">{int(row.late_units)}</td>'
+            f"<td>{coverage_bar(row)}{status_bars(row)}</td>"
+            f"<td>{target_list(row.targets)}</td>"
+            f"<td>{trend_spark(row.spark)}</td></tr>")
+    return mark_safe("".join(out))
 
 
 @register.simple_tag
