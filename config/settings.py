@@ -135,6 +135,16 @@ else:
     # through the ORM here (the summaries are set-based SQL), and it keeps transaction pooling
     # (pgbouncer) possible.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    # The dashboards' hot reads (``resolutions.dashboard._rows``) bind on the server, so psycopg
+    # prepares them after a few runs on a connection and PostgreSQL stops planning them over
+    # every period partition; their partitions are pruned when the plan starts, so its generic
+    # plan loses nothing (left to choose, PostgreSQL kept re-planning the trend read, ~1 ms a
+    # page). The ORM binds on the client and is never prepared, so neither setting touches it.
+    # Off behind a pooler that cannot carry prepared statements or startup options (pgbouncer
+    # before 1.21 in transaction mode).
+    if env_bool("DB_PREPARED_STATEMENTS", True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            prepare_threshold=5, options="-c plan_cache_mode=force_generic_plan")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery ----------------------------------------------------------------------

@@ -213,6 +213,34 @@ def test_targets_add_up_as_each_says_sum_max_or_latest(boss, world):
         assert row.targets[0].value == world.values[(latest.directive_id, row.organization.pk, MONTHS[5])]
 
 
+def test_figures_stay_right_page_after_page_once_the_reads_are_prepared(boss, world):
+    """The hot reads are prepared after a few runs and then planned once for any unit and period.
+
+    Every unit's directive page and dashboard, month after month, three times over: each
+    figure, target value and trend point equals the direct counts whichever plan answered.
+    """
+    units = [world.root, *world.blocs, *world.grassroots]
+    for _round in range(3):
+        for m in (6, 3, 1):
+            for org in units:
+                rows = page_rows(boss.get(reverse("dashboard-org", args=[org.pk]), month(m)))
+                for d in world.directives:
+                    row = rows[d.pk]
+                    assert {k: getattr(row.summary, k) for k in FIGURES} == figures(world, d, org, MONTHS[m - 1])
+                    assert row.targets[0].value == sum(world.values[(d.pk, org.pk, p)] for p in MONTHS[:m])
+                    assert [(p.reported, p.expected) for p in row.trend if p.expected is not None] == [
+                        (figures(world, d, org, p)["reported_units"], figures(world, d, org, p)["expected_units"])
+                        for p in MONTHS[:m]]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            prepared = " ".join(row[0] for row in cursor.fetchall())
+        # The period list, the target values and the trend: read by prepared statements.
+        assert "SELECT DISTINCT period_start" in prepared
+        assert "FROM \"resolutions_targetprogress\"" in prepared
+        assert "units_overdue, units_late FROM" in prepared
+
+
 def test_rows_needing_attention_come_first(boss, world):
     rows = list(boss.get(reverse("dashboard-org", args=[world.root.pk]), month(6)).context["rows"])
     ranks = [r.status.rank for r in rows]
