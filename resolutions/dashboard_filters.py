@@ -20,14 +20,6 @@ from .selectors import register_choices
 from .symbols import DirectiveKind
 
 
-def _issuer_choices() -> list[tuple[str, str]]:
-    return register_choices()["issuers"]
-
-
-def _term_choices() -> list[tuple[str, str]]:
-    return register_choices()["terms"]
-
-
 def _unchanged(queryset: QuerySet, name: str, value) -> QuerySet:
     """Filters read by the selectors themselves (period, level) leave the rows alone here."""
     return queryset
@@ -45,10 +37,10 @@ class DashboardFilter(StyledFilterSet):
         label=_("Kind of directive"), field_name="directive__kind", choices=DirectiveKind.choices, empty_label=_("All kinds"),
     )
     issuer = django_filters.ChoiceFilter(
-        label=_("Issuer"), field_name="directive__issuer_id", choices=_issuer_choices, empty_label=_("All issuers"),
+        label=_("Issuer"), field_name="directive__issuer_id", choices=[], empty_label=_("All issuers"),
     )
     term = django_filters.ChoiceFilter(
-        label=_("Term"), field_name="directive__term_id", choices=_term_choices, empty_label=_("All terms"),
+        label=_("Term"), field_name="directive__term_id", choices=[], empty_label=_("All terms"),
     )
     level = django_filters.ChoiceFilter(
         label=_("Units compared"), choices=[(str(k), v) for k, v in LEVEL_LABELS.items()],
@@ -62,6 +54,11 @@ class DashboardFilter(StyledFilterSet):
 
     def __init__(self, data=None, *args, period_choices: list[tuple[str, str]] | None = None, **kwargs) -> None:
         super().__init__(data, *args, queryset=ProgressSummary.objects.none(), **kwargs)
+        # The register's issuers and terms, read from the cache once for both fields: as
+        # callables they were read again on every use (validation, then drawing each select).
+        register = register_choices()
+        self.filters["issuer"].extra["choices"] = register["issuers"]
+        self.filters["term"].extra["choices"] = register["terms"]
         # A bookmarked period without figures is still accepted: the selector says so on the page.
         self.filters["period"].extra["widget"] = forms.Select(
             choices=[("", _("Current period"))] + list(period_choices or []))
