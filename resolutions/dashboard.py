@@ -349,15 +349,18 @@ class Segment:
         return f"{self.percent:.1f}"
 
 
-def segments(s: ProgressSummary) -> list[Segment]:
-    """The government's four-way classification as bar segments (plus units with no status)."""
+def segments(s: ProgressSummary | Figures, w: dict[str, str] | None = None) -> list[Segment]:
+    """The government's four-way classification as bar segments (plus units with no status).
+
+    ``w``: the page's ``words()``, when a table draws many rows.
+    """
     parts = [("on_time", s.units_on_time), ("late", s.units_late), ("in_progress", s.units_pending),
              ("overdue", s.units_overdue)]
     classified = sum(n for _k, n in parts)
     total = max(s.expected_units, classified)
     if total > classified:
         parts.append(("not_started", total - classified))
-    w = words()
+    w = w or words()
     return [Segment(k, w[f"segment:{k}"], n, round(100 * n / total, 1) if total else 0.0) for k, n in parts]
 
 
@@ -694,21 +697,10 @@ class FigureRow:
     def spark(self) -> Spark:
         return Spark.of(self.trend, self.trend_direction)
 
-    # Coverage in words and as a CSS width, computed once here rather than by template tags.
+    # Coverage as a CSS width (its words are drawn by ``dashboard_html.coverage_bar``).
     @property
     def coverage_width(self) -> str:
         return f"{self.coverage:.1f}" if self.coverage is not None else "0"
-
-    @property
-    def coverage_text(self) -> str:
-        s = self.summary
-        return words()["coverage"] % {"r": s.reported_units, "e": s.expected_units,
-                                                      "p": number(self.coverage)}
-
-    @property
-    def coverage_valuetext(self) -> str:
-        s = self.summary
-        return words()["coverage_value"] % {"r": s.reported_units, "e": s.expected_units}
 
     @property
     def sort_key(self) -> tuple:
