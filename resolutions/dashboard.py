@@ -689,11 +689,6 @@ class FigureRow:
         return trend_direction(self.trend)
 
     @cached_property
-    def segments(self) -> list[Segment]:
-        """Only the rows of a page are drawn: their segments are made when first asked for."""
-        return segments(self.summary)
-
-    @cached_property
     def spark(self) -> Spark:
         return Spark.of(self.trend, self.trend_direction)
 

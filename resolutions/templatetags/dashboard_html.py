@@ -1,19 +1,20 @@
-"""The dashboards' figure widgets — status badge, coverage bar, four-way bar, targets, trend — as filters.
+"""The dashboards' figure widgets — status badge, coverage bar, four-way bar, targets, trend — and table bodies.
 
 Why Python and not template partials: a national dashboard page draws 25–100 rows of them,
 and Django's template engine took ~0.7 ms a row (every variable lookup, filter and
 ``blocktranslate`` in five partials), more than all the page's queries together. Here each
-widget is one ``format_html`` call, escaped the same way; the words are the same messages
-in the catalogs. The markup and its accessibility (icons and words beside every colour,
-``role="progressbar"`` with values and text, an SVG with a label and a title per bar) are
-unchanged; ``static/css/dashboard.css`` styles it.
+widget joins f-strings whose every text part goes through ``escape`` (numbers and CSS widths
+are formatted here); the words are the same messages in the catalogs. The markup and its
+accessibility (icons and words beside every colour, ``role="progressbar"`` with values and
+text, an SVG with a label and a title per bar) are unchanged; ``static/css/dashboard.css``
+styles it.
 
-The two widgets drawn several times a row (four-way bar, sparkline) join f-strings whose
-every text part goes through ``escape``; numbers and CSS widths are formatted here.
+Whole table bodies (``dashboard_body``, ``units_body``, ``matrix_body``) draw their rows in one
+tag, with the page's words looked up and escaped once (``_Words``).
 
 Use: ``{% load dashboard_html %}`` then ``{{ row|status_badge }}``, ``{{ row|coverage_bar }}``,
-``{{ row|status_bars }}``, ``{{ row.targets|target_list }}``, ``{{ row.spark|trend_spark }}``, and a chart's figures as
-a table: ``{{ table|data_table }}``.
+``{{ row|status_bars }}``, ``{{ row.targets|target_list }}``, ``{{ row.spark|trend_spark }}``, a
+chart's figures as a table: ``{{ table|data_table }}``, and the bodies as simple tags.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 
 from resolutions.dashboard import _number, number, segments, words
 
@@ -44,58 +46,77 @@ def escape(text) -> str:
     return _html_escape(str(text))
 
 
-# The row widgets take the page's words and decimal separator when a table body draws many
-# rows (``_Words``): looking the language up in every widget of 100 rows cost ~1 ms a page.
+# The row widgets as plain strings, drawn with the page's words (``_Words``) once for a whole
+# table body: looking the language up, escaping the same words and marking each widget safe
+# in every row of 100 cost ~2 ms a page. The filters below wrap them for the templates.
+_ESCAPED: dict[str, dict[str, str]] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class _Words:
-    w: dict[str, str]
-    separator: str
+    w: dict[str, str]  # ``words()``
+    e: dict[str, str]  # the same, HTML-escaped
+    separator: str  # the language's decimal separator
 
     @classmethod
     def now(cls) -> _Words:
-        return cls(words(), get_format("DECIMAL_SEPARATOR"))
+        w = words()
+        language = get_language()
+        e = _ESCAPED.get(language) if language else None
+        if e is None:  # one dict per language, kept for the process as ``words()`` keeps its own
+            e = {k: escape(v) for k, v in w.items()}
+            if language:
+                _ESCAPED[language] = e
+        return cls(w, e, get_format("DECIMAL_SEPARATOR"))
 
 
-@register.filter
-def status_badge(row_or_status, words_: _Words | None = None) -> SafeString:
-    """Icon and word; colour only as a third cue. Takes a FigureRow or a Status."""
-    status = getattr(row_or_status, "status", row_or_status)
-    w = words_.w if words_ else words()
-    return mark_safe(f'<span class="dash-status st-{status.key}"><span aria-hidden="true">{status.icon}</span> '
-                     f'{escape(w[f"status:{status.key}"])}</span>')
+def _badge(status, ws: _Words) -> str:
+    return (f'<span class="dash-status st-{status.key}"><span aria-hidden="true">{status.icon}</span> '
+            f'{ws.e[f"status:{status.key}"]}</span>')
 
 
-@register.filter
-def coverage_bar(row, words_: _Words | None = None) -> SafeString:
-    """Units reported / expected as a bar with its figures in words."""
-    words_ = words_ or _Words.now()
-    w = words_.w
+def _coverage(row, ws: _Words) -> str:
+    w = ws.w
     if row.coverage is None:
-        return format_html('<span class="text-muted">{}</span>', w["no_units"])
+        return f'<span class="text-muted">{ws.e["no_units"]}</span>'
     s = row.summary
     full = " full" if row.coverage >= 100 else ""
     valuetext = w["coverage_value"] % {"r": s.reported_units, "e": s.expected_units}
-    text = w["coverage"] % {"r": s.reported_units, "e": s.expected_units,
-                            "p": _number(row.coverage, 1, words_.separator)}
-    return mark_safe(
-        f'<div class="progress dash-bar{full}" role="progressbar" aria-label="{escape(w["units_reported"])}" '
-        f'aria-valuemin="0" aria-valuemax="{int(s.expected_units)}" aria-valuenow="{int(s.reported_units)}" '
-        f'aria-valuetext="{escape(valuetext)}"><div class="progress-bar" '
-        f'style="width: {escape(row.coverage_width)}%"></div></div>'
-        f'<div class="small text-nowrap">{escape(text)}</div>')
+    text = w["coverage"] % {"r": s.reported_units, "e": s.expected_units, "p": _number(row.coverage, 1, ws.separator)}
+    return (f'<div class="progress dash-bar{full}" role="progressbar" aria-label="{ws.e["units_reported"]}" '
+            f'aria-valuemin="0" aria-valuemax="{int(s.expected_units)}" aria-valuenow="{int(s.reported_units)}" '
+            f'aria-valuetext="{escape(valuetext)}"><div class="progress-bar" '
+            f'style="width: {escape(row.coverage_width)}%"></div></div>'
+            f'<div class="small text-nowrap">{escape(text)}</div>')
+
+
+def _bars(row, ws: _Words) -> str:
+    e = ws.e
+    parts = [(g.key, e[f"segment:{g.key}"], int(g.count), g.width) for g in segments(row.summary, ws.w)]
+    bar = "".join(f'<span class="seg seg-{key}" style="width: {width}%" title="{label}: {count}"></span>'
+                  for key, label, count, width in parts if count)
+    counts = "".join(f'<li><span class="seg-dot seg-{key}" aria-hidden="true"></span>{label}: <strong>{count}</strong></li>'
+                     for key, label, count, _width in parts)
+    return (f'<div class="dash-stack mt-1" aria-hidden="true">{bar}</div>'
+            f'<ul class="list-unstyled dash-counts mb-0 mt-1">{counts}</ul>')
 
 
 @register.filter
-def status_bars(row, words_: _Words | None = None) -> SafeString:
+def status_badge(row_or_status) -> SafeString:
+    """Icon and word; colour only as a third cue. Takes a FigureRow or a Status."""
+    return mark_safe(_badge(getattr(row_or_status, "status", row_or_status), _Words.now()))
+
+
+@register.filter
+def coverage_bar(row) -> SafeString:
+    """Units reported / expected as a bar with its figures in words."""
+    return mark_safe(_coverage(row, _Words.now()))
+
+
+@register.filter
+def status_bars(row) -> SafeString:
     """The government's four-way classification: a stacked bar (decorative) and the counts in words."""
-    parts = segments(row.summary, words_.w) if words_ else row.segments
-    segments_ = [(g.key, escape(g.label), int(g.count), g.width) for g in parts]
-    bar = "".join(f'<span class="seg seg-{key}" style="width: {width}%" title="{label}: {count}"></span>'
-                  for key, label, count, width in segments_ if count)
-    counts = "".join(f'<li><span class="seg-dot seg-{key}" aria-hidden="true"></span>{label}: <strong>{count}</strong></li>'
-                     for key, label, count, _width in segments_)
-    return mark_safe(f'<div class="dash-stack mt-1" aria-hidden="true">{bar}</div>'
-                     f'<ul class="list-unstyled dash-counts mb-0 mt-1">{counts}</ul>')
+    return mark_safe(_bars(row, _Words.now()))
 
 
 @register.filter
@@ -198,9 +219,9 @@ def dashboard_body(rows, organization, querystring: str) -> SafeString:
             f'<th scope="row"><a href="{directive_url.format(organization.pk, d.pk)}{qs}" class="symbol">'
             f"{escape(d.label)}</a>"
             f'<div class="small fw-normal text-muted dash-title">{escape(Truncator(d.title).chars(80))}</div></th>'
-            f"<td>{status_badge(row, ws)}</td>"
+            f"<td>{_badge(row.status, ws)}</td>"
             f'<td class="text-end" data-testid="late-units">{int(row.late_units)}</td>'
-            f"<td>{coverage_bar(row, ws)}{status_bars(row, ws)}</td>"
+            f"<td>{_coverage(row, ws)}{_bars(row, ws)}</td>"
             f"<td>{target_list(row.targets)}</td>"
             f"<td>{trend_spark(row.spark)}</td></tr>")
     return mark_safe("".join(out))
@@ -211,8 +232,9 @@ def matrix_body(matrix, querystring: str) -> SafeString:
     """Rows of units, a cell per directive: status icon, coverage and the status in words."""
     org_url, cell_url = url_format("dashboard-org", 1), url_format("dashboard-directive", 2)
     qs = escape(querystring)
-    w = words()
-    not_assigned = escape(w["not_assigned"])
+    ws = _Words.now()
+    w = ws.w
+    not_assigned = ws.e["not_assigned"]
     empty = (f'<td class="cell empty"><span class="nolink">—<span class="visually-hidden"> {not_assigned}</span>'
              "</span></td>")
     out = []
@@ -225,7 +247,7 @@ def matrix_body(matrix, querystring: str) -> SafeString:
                 continue
             row = cell.row
             st = row.status
-            label = escape(w[f"status:{st.key}"])
+            label = ws.e[f"status:{st.key}"]
             # Rounded half up, as ``floatformat:"0"`` did (coverage is never negative).
             shown = "—" if row.coverage is None else f"{int(row.coverage + 0.5)}%"
             title = escape(f"{row.directive.label} — {unit}: {w[f'status:{st.key}']}")
@@ -258,8 +280,8 @@ def units_body(drill, querystring: str) -> SafeString:
             f'<tr data-unit="{escape(org.code)}" data-reports="{int(row.summary.reports)}">'
             f'<th scope="row"><a href="{directive_url.format(org.pk, drill.directive.pk)}{qs}">{name}</a>'
             f'<div class="small fw-normal text-muted">{escape(w.get(f"kind:{org.kind}", org.kind))}</div></th>'
-            f"<td>{status_badge(row, ws)}</td><td class=\"text-end\">{int(row.late_units)}</td>"
-            f"<td>{coverage_bar(row, ws)}{status_bars(row, ws)}</td><td class=\"text-end\">{int(row.summary.reports)}</td>"
+            f"<td>{_badge(row.status, ws)}</td><td class=\"text-end\">{int(row.late_units)}</td>"
+            f"<td>{_coverage(row, ws)}{_bars(row, ws)}</td><td class=\"text-end\">{int(row.summary.reports)}</td>"
             f'{targets}<td><a class="small text-nowrap" href="{escape(row.reports_url)}">{reports_word}'
             f'<span class="visually-hidden"> — {name}</span></a></td></tr>')
     return mark_safe("".join(out))
