@@ -636,20 +636,38 @@ def trends(org_ids: Sequence[int], directive_ids: Sequence[int], periods: list[P
              for o, d, start, reported, expected, overdue, late
              in _rows(sql, [kind, *period_params, *org_params, *directive_params])}
     labels = {p: period_label(p) for p in periods}
-    out: dict[tuple[int, int], list[TrendPoint]] = {}
-    for org_id in org_ids:
-        for d_id in directive_ids:
-            points = []
-            for p in periods:
-                r = found.get((org_id, d_id, p.start))
-                if r is None:
-                    points.append(TrendPoint(p, labels[p], None, None, None, None, None))
-                else:
-                    reported, expected, overdue, late = r
-                    points.append(TrendPoint(p, labels[p], reported, expected, coverage_of(reported, expected),
-                                             overdue, late))
-            out[(org_id, d_id)] = points
-    return out
+    return {(org_id, d_id): [_trend_point(p, labels[p], found.get((org_id, d_id, p.start))) for p in periods]
+            for org_id in org_ids for d_id in directive_ids}
+
+
+def _trend_point(period: Period, label: str, figures: tuple[int, int, int, int] | None) -> TrendPoint:
+    """A trend point from (reported, expected, overdue, late), or an empty one without figures."""
+    if figures is None:
+        return TrendPoint(period, label, None, None, None, None, None)
+    reported, expected, overdue, late = figures
+    return TrendPoint(period, label, reported, expected, coverage_of(reported, expected), overdue, late)
+
+
+def history(org_id: int, directive_id: int, periods: list[Period]) -> tuple[Figures | None, list[TrendPoint]]:
+    """A unit's coverage of one directive over ``periods`` (oldest first), and the last period's figures.
+
+    One query for the directive page: its history chart, and its own row (the last period is
+    the one shown), which a second query read before.
+    """
+    kind = periods[0].kind
+    in_periods, period_params = _among("period_start", [p.start for p in periods], integers=False)
+    sql = (f"SELECT period_start, {', '.join(FIGURE_FIELDS)} FROM {_table(ProgressSummary)}"
+           f" WHERE period_kind = %s AND {in_periods} AND organization_id = %s AND directive_id = %s")
+    found: dict[dt.date, Figures] = {}
+    for start, *values in _rows(sql, [kind, *period_params, int(org_id), int(directive_id)]):
+        last = values[-1]
+        found[_date(start)] = Figures(*values[:-1], _date(last) if last is not None else None)
+    points = []
+    for p in periods:
+        f = found.get(p.start)
+        points.append(_trend_point(p, period_label(p), None if f is None else (
+            f.reported_units, f.expected_units, f.units_overdue, f.units_late)))
+    return found.get(periods[-1].start), points
 
 
 def _date(value) -> dt.date:
@@ -996,13 +1014,13 @@ def directive_drill(org: Organization, directive: Directive, selection: PeriodSe
                     page_number: str | int | None = 1, today: dt.date | None = None) -> DirectiveDrill:
     """A directive in a subtree: the unit's own figures, its units compared, its history.
 
-    Queries: own row, units page (the children: their ids, then their rows, counted first only
-    when they fill more than a page; a level's units: one window), targets,
-    accumulated target values for the unit and the page's units, history — fixed whatever the
-    number of units.
+    Queries: the unit's history with its own row (the last period of it), the units page (the
+    children: their ids, then their rows, counted first only when they fill more than a page;
+    a level's units: one window), targets, accumulated target values for the unit and the
+    page's units — fixed whatever the number of units.
     """
     period = selection.period
-    own_s = _summaries(period).filter(organization=org, directive=directive).first()
+    own_s, history_points = history(org.pk, directive.pk, recent_periods(period, HISTORY_LENGTH))
     rows = _summaries(period).filter(directive=directive)
     if compares_level(org, filters.level):
         # Every unit of a level in the subtree: read worst first off the attention index, a
@@ -1019,8 +1037,7 @@ def directive_drill(org: Organization, directive: Directive, selection: PeriodSe
     values = target_values(org_ids, targets, period)
     own = None
     if own_s is not None:
-        own_s.directive = directive
-        own = _figure_row(own_s, org)
+        own = _figure_row(own_s, org, directive)
         own.targets = [target_figure(t, values.get((org.pk, t.pk), Decimal(0)), directive, period, today) for t in targets]
     units = []
     base = reverse("report-list")  # every unit's row links to its reports: reversed once
@@ -1030,17 +1047,16 @@ def directive_drill(org: Organization, directive: Directive, selection: PeriodSe
                        for t in targets]
         row.reports_url = report_list_url(unit, directive, period, base)
         units.append(row)
-    history = trends([org.pk], [directive.pk], recent_periods(period, HISTORY_LENGTH))[(org.pk, directive.pk)]
     if own is not None:
-        own.trend = history
-    return DirectiveDrill(org, directive, selection, own, page, units, history, targets,
+        own.trend = history_points
+    return DirectiveDrill(org, directive, selection, own, page, units, history_points, targets,
                           is_cell=org.numchild == 0, reports_url=report_list_url(org, directive, period, base))
 
 
 def directive_or_404(pk: int) -> Directive:
     from django.shortcuts import get_object_or_404
 
-    return get_object_or_404(Directive.objects.select_related("issuer", "term"), pk=pk)
+    return get_object_or_404(Directive.objects.select_related("issuer"), pk=pk)
 
 
 @dataclass
