@@ -900,9 +900,7 @@ def child_ids(org: Organization) -> list[int]:
         )
         SELECT o.id FROM kids k JOIN {table} o ON o.path = k.path ORDER BY o.path"""
     upper = org.path + "~"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [org.path, upper, upper])
-        return [row[0] for row in cursor.fetchall()]
+    return [row[0] for row in _rows(sql, [org.path, upper, upper])]
 
 
 def compares_level(org: Organization, level: int | None) -> bool:
