@@ -12,13 +12,14 @@ promise below is checked there:
 
 - text is always written as text (``inlineStr``), never as a formula, so a unit named
   ``=SUM(…)`` stays a name;
-- characters XML 1.0 cannot carry (control characters) are written as Excel's ``_xHHHH_``
-  escapes, and a literal ``_xHHHH_`` in the text is itself escaped, so text comes back as it
-  went in;
-- text longer than Excel's 32,767-character cell limit is cut there (Excel would refuse to
-  open the file otherwise);
-- dates are day serials with a ``dd/mm/yyyy`` format, numbers are numbers; a number Excel
-  cannot store (NaN, ±infinity) leaves the cell empty rather than corrupting the file.
+- characters XML 1.0 cannot carry or would change (control characters, CR included) are
+  written as Excel's ``_xHHHH_`` escapes, and text that looks like such an escape is itself
+  escaped, so text comes back as it went in;
+- text longer than Excel's 32,767-unit cell limit (UTF-16 units, as Excel counts) is cut
+  there: Excel would refuse to open the file otherwise;
+- dates are day serials with a ``dd/mm/yyyy`` format (Excel's fictitious 29 February 1900
+  accounted for), numbers are numbers; a number Excel cannot store (NaN, ±infinity, an
+  integer past a double's range) leaves the cell empty rather than corrupting the file.
 """
 from __future__ import annotations
 
@@ -39,13 +40,19 @@ DATE_FORMAT = "dd/mm/yyyy"
 # Style indices in styles.xml's cellXfs below.
 _BOLD = 1
 _DATE = 2
-_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 in the 1900 date system (after its 1900 leap-year bug)
+_EPOCH = dt.datetime(1899, 12, 30)  # Excel's day 0 for dates from 1 March 1900 on (see _serial)
+_MARCH_1900 = dt.datetime(1900, 3, 1)
 
-# Control characters XML 1.0 forbids (tab, LF and CR are allowed), and Excel's own escape
-# syntax, which must be escaped when it occurs literally.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_LITERAL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4})_")
-_NEEDS_CARE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+# What text cannot carry as it is, in one pattern: the control characters (tab and LF are
+# kept; CR too is escaped, or XML parsers would turn CRLF into LF), and every "_" that begins
+# something Excel would read as its own ``_xHHHH_`` escape — including one this escaping
+# writes right after it, hence one pass and a look-ahead of the "xHHHH" only.
+_NEEDS_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4})|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+
+
+def _escape_one(match: re.Match) -> str:
+    return f"_x{ord(match.group()):04X}_"
+
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -128,12 +135,34 @@ def column_letters(index: int) -> str:
 
 def _text(value: str) -> str:
     """Cell text as XML character data, with Excel's escapes where XML cannot carry it."""
-    if len(value) > MAX_TEXT:
-        value = value[:MAX_TEXT]
-    if _NEEDS_CARE.search(value):
-        value = _LITERAL_ESCAPE.sub(r"_x005F_\1_", value)
-        value = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+    if len(value) > MAX_TEXT // 2:  # Excel counts UTF-16 units: an emoji is two
+        encoded = value.encode("utf-16-le", "surrogatepass")
+        if len(encoded) > 2 * MAX_TEXT:
+            value = encoded[:2 * MAX_TEXT].decode("utf-16-le", "ignore")  # a split pair is dropped
+    if _NEEDS_ESCAPE.search(value):
+        value = _NEEDS_ESCAPE.sub(_escape_one, value)
     return _xml_escape(value)
+
+
+def _serial(value: dt.datetime) -> float:
+    """Excel's day number of a moment, in the 1900 date system.
+
+    Excel counts 29 February 1900, which never was: from 1 March 1900 on, day 0 is
+    30 December 1899; before it, one day later.
+    """
+    day = value - (_EPOCH if value >= _MARCH_1900 else _EPOCH + dt.timedelta(days=1))
+    return day.days + (day.seconds + day.microseconds / 1e6) / 86400
+
+
+def _number(value) -> str | None:
+    """A number as the cell stores it (a double), or None where a sheet cannot store it."""
+    if type(value) is int and -2**53 <= value <= 2**53:
+        return str(value)
+    try:
+        number = float(value)
+    except (OverflowError, ValueError):  # an int past a double's range, a signalling NaN
+        return None
+    return repr(number) if math.isfinite(number) else None
 
 
 def _cells(row: Sequence[object], refs: Sequence[str], r: int) -> str:
@@ -144,25 +173,18 @@ def _cells(row: Sequence[object], refs: Sequence[str], r: int) -> str:
         if value is None or value == "":
             continue
         kind = type(value)
-        if kind is int:
-            add(f'<c r="{ref}{r}"><v>{value}</v></c>')
-        elif kind is float or kind is Decimal:
-            number = float(value)
-            if math.isfinite(number):
-                add(f'<c r="{ref}{r}"><v>{number!r}</v></c>')
-        elif kind is str:
+        if kind is str:
             add(f'<c r="{ref}{r}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>')
         elif kind is bool:
             add(f'<c r="{ref}{r}" t="b"><v>{int(value)}</v></c>')
+        elif isinstance(value, int | float | Decimal):
+            number = _number(value)
+            if number is not None:
+                add(f'<c r="{ref}{r}"><v>{number}</v></c>')
         elif isinstance(value, dt.datetime):
-            day = value.replace(tzinfo=None) - dt.datetime(1899, 12, 30)
-            add(f'<c r="{ref}{r}" s="{_DATE}"><v>{day.days + day.seconds / 86400 + day.microseconds / 86_400e6!r}</v></c>')
+            add(f'<c r="{ref}{r}" s="{_DATE}"><v>{_serial(value.replace(tzinfo=None))!r}</v></c>')
         elif isinstance(value, dt.date):
-            add(f'<c r="{ref}{r}" s="{_DATE}"><v>{(value - _EPOCH).days}</v></c>')
-        elif isinstance(value, int | float | Decimal):  # subclasses (IntEnum, …)
-            number = float(value)
-            if math.isfinite(number):
-                add(f'<c r="{ref}{r}"><v>{number!r}</v></c>')
+            add(f'<c r="{ref}{r}" s="{_DATE}"><v>{int(_serial(dt.datetime.combine(value, dt.time())))}</v></c>')
         else:
             add(f'<c r="{ref}{r}" t="inlineStr"><is><t xml:space="preserve">{_text(str(value))}</t></is></c>')
     add("</row>")

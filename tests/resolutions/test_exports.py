@@ -61,6 +61,8 @@ def test_xlsx_text_comes_back_as_it_went_in_whatever_it_holds():
         "line one\nline two\ttabbed",
         "bell\x07 and escape\x1b and NUL\x00",  # XML 1.0 cannot carry these as characters
         "_x0041_ looks like Excel's own escape",
+        "_x0041_x0042_ two of them sharing an underscore", "_x0041\x01 one before a control character",
+        "windows\r\nline ends",
         "Nghị quyết 54/2017/QH14 — Đảng bộ tỉnh Thừa Thiên Huế",
         "=1+1", "+84 28", "-x", "@SUM(A1)",
     ]
@@ -78,10 +80,18 @@ def test_xlsx_numbers_dates_and_booleans_keep_their_values():
     assert rows[2] == (10**12, 1e-9, 0, False, dt.datetime(2026, 12, 31), dt.datetime(2100, 1, 1))
 
 
+def test_xlsx_dates_before_march_1900_keep_their_day():
+    """Excel counts a 29 February 1900 that never was: the days before it are one serial lower."""
+    days = [dt.date(1900, 1, 1), dt.date(1900, 2, 28), dt.date(1900, 3, 1), dt.date(1900, 3, 2)]
+    rows = read_back(to_xlsx(Table("t", "T", ["day"], [[d] for d in days])))
+    assert [r[0].date() for r in rows[1:]] == days
+
+
 def test_xlsx_leaves_empty_what_a_sheet_cannot_store():
     rows = read_back(to_xlsx(Table("t", "T", ["a", "b", "c"], [["", None, Decimal("NaN")],
+                                                                 [Decimal("sNaN"), 10**400, None],
                                                                  [float("nan"), float("-inf"), "kept"]])))
-    assert rows[1:] == [(None, None, None), (None, None, "kept")]
+    assert rows[1:] == [(None, None, None), (None, None, None), (None, None, "kept")]
 
 
 def test_xlsx_wide_tables_and_ragged_rows():
@@ -99,6 +109,9 @@ def test_xlsx_columns_fit_their_text_and_text_past_the_cell_limit_is_cut():
     assert ws.column_dimensions["A"].width == len("Đảng bộ xã " * 3) + 2
     assert ws.column_dimensions["B"].width == 60  # capped
     assert ws["B2"].value == "x" * 32_767  # Excel's limit per cell
+    # Excel counts UTF-16 units: an emoji is two, and a pair is never split.
+    emoji = load_workbook(io.BytesIO(to_xlsx(Table("t", "T", ["Note"], [["😀" * 20_000]])))).active["A2"].value
+    assert emoji == "😀" * 16_383
 
 
 def test_xlsx_of_no_rows_is_still_a_workbook_with_its_headers():
