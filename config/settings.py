@@ -137,14 +137,17 @@ else:
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     # The dashboards' hot reads (``resolutions.dashboard._rows``) bind on the server, so psycopg
     # prepares them after a few runs on a connection and PostgreSQL stops planning them over
-    # every period partition; their partitions are pruned when the plan starts, so its generic
-    # plan loses nothing (left to choose, PostgreSQL kept re-planning the trend read, ~1 ms a
-    # page). The ORM binds on the client and is never prepared, so neither setting touches it.
-    # Off behind a pooler that cannot carry prepared statements or startup options (pgbouncer
-    # before 1.21 in transaction mode).
+    # every period partition. They bound their periods by a range, so a generic plan prunes
+    # the other partitions when it starts and loses nothing (left to choose, PostgreSQL kept
+    # re-planning the trend read, ~1 ms a page). The ORM binds on the client and is never
+    # prepared, so neither setting touches it. Off behind a pooler that cannot carry prepared
+    # statements or startup options (pgbouncer before 1.21 in transaction mode; pgbouncer
+    # refuses an ``options`` startup parameter unless told to ignore it).
     if env_bool("DB_PREPARED_STATEMENTS", True):
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            prepare_threshold=5, options="-c plan_cache_mode=force_generic_plan")
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["prepare_threshold"] = 5
+        # Beside any libpq options the URL carries (``?options=-c search_path=…``).
+        options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery ----------------------------------------------------------------------

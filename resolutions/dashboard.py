@@ -445,9 +445,9 @@ def target_values(org_ids: Sequence[int], targets: Sequence[Target], period: Per
     if not org_ids or not aggregation:
         return {}
     orgs, org_params = _among("organization_id", org_ids)
-    targets, target_params = _among("target_id", list(aggregation))
+    in_targets, target_params = _among("target_id", list(aggregation))
     sql = (f"SELECT organization_id, target_id, value FROM {_table(TargetProgress)}"
-           f" WHERE period_kind = %s AND period_start >= %s AND period_start <= %s AND {orgs} AND {targets}"
+           f" WHERE period_kind = %s AND period_start >= %s AND period_start <= %s AND {orgs} AND {in_targets}"
            f" ORDER BY period_start")
     out: dict[tuple[int, int], Decimal] = {}
     for org_id, target_id, value in _rows(sql, [P.MONTH, start, end, *org_params, *target_params]):
@@ -488,6 +488,19 @@ def _among(column: str, values: Sequence, integers: bool = True) -> tuple[str, l
     return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
 
 
+def _in_periods(periods: Sequence[Period]) -> tuple[str, list]:
+    """The summary rows of ``periods`` (one kind, oldest first): SQL and its parameters.
+
+    The range beside the list is what lets a prepared (generic) plan skip the other periods'
+    partitions when it starts: PostgreSQL prunes on a range of parameters, not on an array
+    parameter, and would otherwise read every partition of the kind.
+    """
+    starts = [p.start for p in periods]
+    among, params = _among("period_start", starts, integers=False)
+    return (f"period_kind = %s AND period_start >= %s AND period_start <= %s AND {among}",
+            [periods[0].kind, min(starts), max(starts), *params])
+
+
 def _rows(sql: str, params: list) -> list[tuple]:
     """The rows of a read written in SQL.
 
@@ -504,9 +517,12 @@ def _rows(sql: str, params: list) -> list[tuple]:
             return cursor.fetchall()
     from django.db.backends.postgresql.base import ServerBindingCursor
 
+    # What ``connection.cursor()`` does before handing out a cursor, with a server-binding one.
     connection.close_if_health_check_failed()
     connection.ensure_connection()
-    raw = ServerBindingCursor(connection.connection)
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        raw = ServerBindingCursor(connection.connection)
     with connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -624,17 +640,14 @@ def trends(org_ids: Sequence[int], directive_ids: Sequence[int], periods: list[P
     """(organisation, directive) → coverage over ``periods``. One query."""
     if not org_ids or not directive_ids:
         return {}
-    kind = periods[0].kind
-    starts = [p.start for p in periods]
-    in_periods, period_params = _among("period_start", starts, integers=False)
+    in_periods, period_params = _in_periods(periods)
     orgs, org_params = _among("organization_id", org_ids)
     directives, directive_params = _among("directive_id", directive_ids)
     sql = (f"SELECT organization_id, directive_id, period_start, reported_units, expected_units, units_overdue,"
-           f" units_late FROM {_table(ProgressSummary)} WHERE period_kind = %s AND {in_periods} AND {orgs}"
-           f" AND {directives}")
+           f" units_late FROM {_table(ProgressSummary)} WHERE {in_periods} AND {orgs} AND {directives}")
     found = {(o, d, _date(start)): (reported, expected, overdue, late)
              for o, d, start, reported, expected, overdue, late
-             in _rows(sql, [kind, *period_params, *org_params, *directive_params])}
+             in _rows(sql, [*period_params, *org_params, *directive_params])}
     labels = {p: period_label(p) for p in periods}
     return {(org_id, d_id): [_trend_point(p, labels[p], found.get((org_id, d_id, p.start))) for p in periods]
             for org_id in org_ids for d_id in directive_ids}
@@ -654,12 +667,11 @@ def history(org_id: int, directive_id: int, periods: list[Period]) -> tuple[Figu
     One query for the directive page: its history chart, and its own row (the last period is
     the one shown), which a second query read before.
     """
-    kind = periods[0].kind
-    in_periods, period_params = _among("period_start", [p.start for p in periods], integers=False)
+    in_periods, period_params = _in_periods(periods)
     sql = (f"SELECT period_start, {', '.join(FIGURE_FIELDS)} FROM {_table(ProgressSummary)}"
-           f" WHERE period_kind = %s AND {in_periods} AND organization_id = %s AND directive_id = %s")
+           f" WHERE {in_periods} AND organization_id = %s AND directive_id = %s")
     found: dict[dt.date, Figures] = {}
-    for start, *values in _rows(sql, [kind, *period_params, int(org_id), int(directive_id)]):
+    for start, *values in _rows(sql, [*period_params, int(org_id), int(directive_id)]):
         last = values[-1]
         found[_date(start)] = Figures(*values[:-1], _date(last) if last is not None else None)
     points = []
