@@ -338,8 +338,9 @@ def classify(s: ProgressSummary) -> Status:
 
 @dataclass(frozen=True)
 class Segment:
+    """One part of the four-way bar; its words are ``words()[f"segment:{key}"]``."""
+
     key: str
-    label: str
     count: int
     percent: float
 
@@ -349,19 +350,15 @@ class Segment:
         return f"{self.percent:.1f}"
 
 
-def segments(s: ProgressSummary | Figures, w: dict[str, str] | None = None) -> list[Segment]:
-    """The government's four-way classification as bar segments (plus units with no status).
-
-    ``w``: the page's ``words()``, when a table draws many rows.
-    """
+def segments(s: ProgressSummary | Figures) -> list[Segment]:
+    """The government's four-way classification as bar segments (plus units with no status)."""
     parts = [("on_time", s.units_on_time), ("late", s.units_late), ("in_progress", s.units_pending),
              ("overdue", s.units_overdue)]
     classified = sum(n for _k, n in parts)
     total = max(s.expected_units, classified)
     if total > classified:
         parts.append(("not_started", total - classified))
-    w = w or words()
-    return [Segment(k, w[f"segment:{k}"], n, round(100 * n / total, 1) if total else 0.0) for k, n in parts]
+    return [Segment(k, n, round(100 * n / total, 1) if total else 0.0) for k, n in parts]
 
 
 def coverage(s: ProgressSummary | Figures) -> float | None:

@@ -92,7 +92,7 @@ def _coverage(row, ws: _Words) -> str:
 
 def _bars(row, ws: _Words) -> str:
     e = ws.e
-    parts = [(g.key, e[f"segment:{g.key}"], int(g.count), g.width) for g in segments(row.summary, ws.w)]
+    parts = [(g.key, e[f"segment:{g.key}"], int(g.count), g.width) for g in segments(row.summary)]
     bar = "".join(f'<span class="seg seg-{key}" style="width: {width}%" title="{label}: {count}"></span>'
                   for key, label, count, width in parts if count)
     counts = "".join(f'<li><span class="seg-dot seg-{key}" aria-hidden="true"></span>{label}: <strong>{count}</strong></li>'
