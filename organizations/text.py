@@ -48,3 +48,30 @@ def fold(text: str) -> str:
 def search_key(text: str) -> str:
     """Folded text with runs of whitespace collapsed: the key stored for `icontains` search."""
     return " ".join(fold(text).split())
+
+
+#: Characters never wanted inside a one-line value (a name, a title, a code): C0/C1 controls
+#: (a vertical tab pasted from Word breaks every DOCX the name reaches), bidi overrides and
+#: isolates (they make a name read differently than it is stored) and zero-width marks
+#: (two names that look identical would differ). Whitespace controls become a space.
+_LINE_WHITESPACE = "\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u2028\u2029"
+_LINE_DROP = {
+    *(chr(c) for c in range(0x20) if chr(c) not in _LINE_WHITESPACE),
+    *(chr(c) for c in range(0x7f, 0xa0) if chr(c) != "\x85"),
+    "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff",
+    *(chr(c) for c in range(0x202a, 0x202f)), *(chr(c) for c in range(0x2066, 0x206a)),
+}
+_LINE = str.maketrans({c: " " for c in _LINE_WHITESPACE} | {c: None for c in _LINE_DROP})
+_TEXT = str.maketrans({c: None for c in _LINE_DROP} | {"\v": "\n", "\f": "\n"})
+
+
+def clean_line(text: str) -> str:
+    """Normalise a one-line value for storage: NFC, no control or invisible characters,
+    whitespace runs collapsed, trimmed. Text fields that keep their lines use ``clean_input``."""
+    return " ".join(nfc(text).translate(_LINE).split())
+
+
+def clean_text(text: str) -> str:
+    """Normalise multi-line text: as ``clean_input``, and control characters other than
+    newline and tab dropped (they cannot be written to DOCX or XLSX and mean nothing)."""
+    return clean_input(text).translate(_TEXT)
