@@ -58,7 +58,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin.OperatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "treebeard",
+    "auditlog",
     "organizations",
     "resolutions",
     "meetings",
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -183,6 +185,36 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Audit trail (django-auditlog) --------------------------------------------------------
+# Every change to these models is kept with its actor (the request's user, or the named
+# system actor of scheduled jobs), time, remote address and each changed field's value
+# before and after (JSON). The table is append-only (a PostgreSQL trigger). Computed data
+# (summaries, generated documents) is not audited: it is recomputed from what is.
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "organizations.Organization", "m2m_fields": {"successors"}, "exclude_fields": ["search_text"]},
+    "organizations.Organ",
+    "organizations.Term",
+    {"model": "organizations.Person", "exclude_fields": ["search_text"]},
+    "organizations.Position",
+    "organizations.Role",
+    {"model": "auth.User", "exclude_fields": ["last_login"], "mask_fields": ["password"],
+     "mask_callable": "config.audit.mask_secret", "m2m_fields": {"groups", "user_permissions"}},
+    {"model": "resolutions.Directive", "m2m_fields": {"implements"}, "exclude_fields": ["search_text"]},
+    {"model": "resolutions.DirectiveAlias", "exclude_fields": ["key"]},
+    "resolutions.Target",
+    "resolutions.Assignment",
+    "resolutions.PeriodClose",
+    {"model": "meetings.Report", "exclude_fields": ["search_text"]},
+    "meetings.Meeting",
+    "meetings.MeetingParticipant",
+    "meetings.ImplementationLink",
+    "meetings.CitedSpan",
+    "meetings.TargetContribution",
+    "meetings.Attachment",
+)
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "vi"

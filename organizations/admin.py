@@ -1,105 +1,79 @@
-"""Admin for the organisation tree, organs, terms, people and roles.
+"""Operators' admin for the organisation tree, organs, terms, people and roles.
 
-Admins are ordinary users holding an *admin* role: they see and change only their subtree.
-Superusers (operators) see everything. The tree is shown as a tree (treebeard) with
-drag-free "move under" through the node form.
+Only operators reach the admin (``config.admin.OperatorAdminSite``); every save here calls
+the services of ``organizations.services`` with the operator as actor, so the tree is
+changed one way only, and the audit trail records it. The tree keeps treebeard's
+expandable change list; a unit's place is chosen by naming its parent, and drag-and-drop
+moves go through ``organization_move`` too.
 """
 from __future__ import annotations
 
-from django.contrib import admin
+from auditlog.admin import LogEntryAdmin
+from auditlog.models import LogEntry
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from treebeard.admin import TreeAdmin
-from treebeard.forms import movenodeform_factory
 
-from .models import Organ, Organization, Person, Position, Role, RoleKind, Term
-from .selectors import scope_paths, scope_q
+from config.admin import ServiceAdminMixin, validation_messages
+
+from . import services
+from .models import Organ, Organization, Person, Position, Role, Term
 from .text import search_key
 
 
-class ScopedAdminMixin:
-    """Restrict an admin to rows inside the user's admin scope.
+class OrganizationForm(forms.ModelForm):
+    """A unit's fields plus its parent; moving is re-parenting (siblings are sorted by code)."""
 
-    ``scope_field`` is the path to the row's organisation ("" for Organization itself,
-    None for rows without one, which only operators may change).
-    """
+    parent_code = forms.CharField(
+        label=_lazy("Code of the parent unit"), required=False, max_length=64,
+        help_text=_lazy("Leave empty only for the root of the whole tree."),
+    )
 
-    scope_field: str | None = "organization"
+    class Meta:
+        model = Organization
+        fields = ["parent_code", "code", "name", "short_name", "kind", "member_count", "valid_from", "valid_to",
+                  "successors"]
 
-    def _is_admin(self, request) -> bool:
-        user = request.user
-        return user.is_active and user.is_staff and (user.is_superuser or bool(scope_paths(user, [RoleKind.ADMIN])))
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            parent = Organization.objects.get_parent(self.instance)
+            self.fields["parent_code"].initial = parent.code if parent else ""
+            self.fields["code"].disabled = True  # a stable identifier, never reused or renamed
 
-    def has_module_permission(self, request) -> bool:
-        return self._is_admin(request)
+    def clean_parent_code(self) -> str:
+        code = (self.cleaned_data.get("parent_code") or "").strip()
+        self.cleaned_data["parent"] = None
+        if code:
+            self.cleaned_data["parent"] = Organization.objects.filter(code=code).first()
+            if self.cleaned_data["parent"] is None:
+                raise ValidationError(_("No unit has the code “%(code)s”.") % {"code": code})
+        return code
 
-    def has_view_permission(self, request, obj=None) -> bool:
-        return self._is_admin(request) and self._obj_in_scope(request, obj)
-
-    def has_add_permission(self, request, *args) -> bool:
-        return self._is_admin(request) and (self.scope_field is not None or request.user.is_superuser)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return self.has_view_permission(request, obj) and (self.scope_field is not None or request.user.is_superuser)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return self.has_change_permission(request, obj)
-
-    def _obj_in_scope(self, request, obj) -> bool:
-        if obj is None or request.user.is_superuser or self.scope_field is None:
-            return True
-        return self.get_queryset(request).filter(pk=obj.pk).exists()
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser or self.scope_field is None:
-            return qs
-        return qs.filter(scope_q(request.user, self.scope_field, kinds=[RoleKind.ADMIN]))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Organization and not request.user.is_superuser:
-            kwargs["queryset"] = Organization.objects.filter(scope_q(request.user, "", kinds=[RoleKind.ADMIN]))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class InlineOfScopedParent(admin.TabularInline):
-    """Inline rows follow their parent object's permission (checked by the parent's ScopedAdminMixin)."""
-
-    extra = 0
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return True
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return True
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return True
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return True
+    def clean(self):
+        cleaned = super().clean()
+        parent, org = cleaned.get("parent"), self.instance
+        if org.pk and parent is not None and parent.path.startswith(org.path):
+            self.add_error("parent_code", _("A unit cannot be moved under itself or its own descendants."))
+        if org.pk and org in (cleaned.get("successors") or []):
+            self.add_error("successors", _("A unit cannot be its own successor."))
+        if not org.pk and parent is None and Organization.objects.exists():
+            self.add_error("parent_code", _("Choose the parent unit: the tree already has its root."))
+        return cleaned
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ScopedAdminMixin, TreeAdmin):
-    scope_field = ""
-    form = movenodeform_factory(Organization, fields=["code", "name", "short_name", "kind", "member_count",
-                                                      "valid_from", "valid_to", "successors"])
+class OrganizationAdmin(ServiceAdminMixin, TreeAdmin):
+    form = OrganizationForm
     list_display = ["name", "code", "kind", "member_count", "valid_to"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "code", "search_text"]
-    filter_horizontal = ["successors"]
-
-    def get_queryset(self, request):
-        """The tree's top level for an admin is the units where they hold the role, not the roots."""
-        at_top_level = (
-            hasattr(request, "_treebeard_parent_id") and not request._treebeard_parent_id
-            and not getattr(request, "_ignore_treebeard_filters", False) and not self.is_filtered(request)
-        )
-        if at_top_level and not request.user.is_superuser:
-            request._treebeard_parent = None
-            return Organization.objects.filter(path__in=scope_paths(request.user, [RoleKind.ADMIN]) or [])
-        return super().get_queryset(request)
+    raw_id_fields = ["successors"]  # a national tree is too large for a list of every unit
 
     def get_search_results(self, request, queryset, search_term):
         """Accent-insensitive: 'dang uy khoi' finds 'Đảng ủy Khối'."""
@@ -108,23 +82,85 @@ class OrganizationAdmin(ScopedAdminMixin, TreeAdmin):
             return queryset, False
         return queryset.filter(Q(search_text__contains=key) | Q(code__iexact=search_term.strip())), False
 
-    def save_model(self, request, obj, form, change) -> None:
-        obj.clean()
-        super().save_model(request, obj, form, change)
+    def service_save(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            return services.organization_create(
+                actor=request.user, parent=data.get("parent"), code=data["code"], name=data["name"],
+                short_name=data.get("short_name", ""), kind=data["kind"], member_count=data.get("member_count") or 0,
+                valid_from=data.get("valid_from"))
+        fields = {name: data[name] for name in services.ORG_EDITABLE if name in form.changed_data}
+        org = services.organization_update(actor=request.user, organization=obj, **fields)
+        parent = data.get("parent")
+        if "parent_code" in form.changed_data and parent is not None:
+            org = services.organization_move(actor=request.user, organization=org, new_parent=parent)
+        return org
+
+    def save_related(self, request, form, formsets, change) -> None:
+        if "successors" in form.changed_data:
+            services.organization_update(actor=request.user, organization=form.instance,
+                                         successors=list(form.cleaned_data["successors"]))
+
+    def service_delete(self, request, obj) -> None:
+        # Units are never deleted: their reports must stay attached to them. Close them instead.
+        raise PermissionDenied
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def move_node(self, request):
+        """Drag-and-drop in the tree: re-parent through ``organization_move``."""
+        node, target = (_org_or_none(request.POST.get(key, "")) for key in ("node", "target"))
+        relation = request.POST.get("relation")
+        if node is None or target is None or relation not in ("child", "sibling"):
+            return HttpResponseBadRequest("Invalid form data provided")
+        parent = target if relation == "child" else Organization.objects.get_parent(target)
+        if parent is None:
+            messages.error(request, _("A unit cannot be placed beside the root of the tree."))
+            return HttpResponseBadRequest("no parent")
+        try:
+            services.organization_move(actor=request.user, organization=node, new_parent=parent)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, validation_messages(exc) if isinstance(exc, ValidationError) else str(exc))
+            return HttpResponseBadRequest("refused")
+        messages.info(request, _("Moved “%(node)s” under “%(parent)s”.") % {"node": node, "parent": parent})
+        return HttpResponse("OK")
+
+
+def _org_or_none(raw: str) -> Organization | None:
+    return Organization.objects.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
 
 
 @admin.register(Organ)
-class OrganAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class OrganAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "symbol_code", "organization"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "symbol_code"]
+    autocomplete_fields = ["organization"]
 
 
 @admin.register(Term)
-class TermAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class TermAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "ordinal", "start_year", "end_year"]
     list_filter = ["start_year"]
     search_fields = ["name", "organization__name", "organ__name"]
+    autocomplete_fields = ["organization"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["organization", "organ"] if obj else []
+
+    def service_save(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            return services.term_create(actor=request.user, organization=data.get("organization"),
+                                        organ=data.get("organ"), ordinal=data["ordinal"],
+                                        start_year=data["start_year"], end_year=data["end_year"],
+                                        name=data.get("name", ""))
+        return services.term_update(actor=request.user, term=obj, **{
+            name: data[name] for name in ("ordinal", "start_year", "end_year", "name") if name in form.changed_data})
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class PositionInline(admin.TabularInline):
@@ -134,29 +170,65 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    scope_field = "positions__organization"
+class PersonAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["full_name", "note"]
     search_fields = ["full_name", "search_text"]
     inlines = [PositionInline]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).distinct()
+    def service_save(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            return services.person_create(actor=request.user, full_name=data["full_name"], note=data.get("note", ""))
+        return services.person_update(actor=request.user, person=obj, full_name=data["full_name"],
+                                      note=data.get("note", ""))
 
-    def save_model(self, request, obj, form, change) -> None:
-        obj.clean()
-        super().save_model(request, obj, form, change)
+    def save_formset(self, request, form, formset, change) -> None:
+        """Positions are assigned, changed and ended through the services, one by one."""
+        for inline_form in formset.forms:
+            if not inline_form.has_changed() and not (formset.can_delete and formset._should_delete_form(inline_form)):
+                continue
+            data, position = inline_form.cleaned_data, inline_form.instance
+            if formset.can_delete and formset._should_delete_form(inline_form):
+                if position.pk:
+                    services.position_remove(actor=request.user, position=position)
+                continue
+            fields = {name: data.get(name) for name in ("organization", "title", "label", "start", "end")}
+            if position.pk:
+                services.position_update(actor=request.user, position=position, **fields)
+            else:
+                services.position_assign(actor=request.user, person=form.instance, **fields)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Role)
-class RoleAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class RoleAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """Roles are granted and revoked, never edited: a changed role would hide what it was."""
+
     list_display = ["user", "kind", "organization"]
     list_filter = ["kind"]
     search_fields = ["user__username", "organization__name"]
     autocomplete_fields = ["organization"]
     list_select_related = ["user", "organization"]
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
 
-admin.site.site_header = _("Resolution Tracker — administration")
-admin.site.site_title = _("Resolution Tracker")
-admin.site.index_title = _("Administration")
+    def service_save(self, request, obj, form, change):
+        data = form.cleaned_data
+        return services.role_grant(actor=request.user, user=data["user"], organization=data["organization"],
+                                   kind=data["kind"])
+
+    def service_delete(self, request, obj) -> None:
+        services.role_revoke(actor=request.user, role=obj)
+
+
+# The audit trail: operators read it; nobody changes or deletes it (the database refuses too).
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class ReadOnlyLogEntryAdmin(LogEntryAdmin):
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

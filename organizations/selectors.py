@@ -21,8 +21,8 @@ ALL_KINDS = (RoleKind.STAFF, RoleKind.LEADER, RoleKind.ADMIN)
 
 def user_roles(user: AbstractBaseUser | AnonymousUser) -> list[Role]:
     """The user's roles with their organisations, memoised on the user for the request."""
-    if not getattr(user, "is_authenticated", False):
-        return []
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return []  # a disabled account keeps its role rows (history) but no longer acts through them
     cached = getattr(user, "_rt_roles", None)
     if cached is None:
         cached = list(Role.objects.filter(user=user).select_related("organization").order_by("organization__path"))
@@ -41,7 +41,7 @@ def _root_paths(paths: Iterable[str]) -> list[str]:
 
 def scope_paths(user, kinds: Iterable[str] = ALL_KINDS) -> list[str] | None:
     """Path prefixes the user may see for the given role kinds; ``None`` means everything."""
-    if getattr(user, "is_superuser", False):
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
         return None
     kinds = set(kinds)
     return _root_paths(r.organization.path for r in user_roles(user) if r.kind in kinds and r.organization.is_active)

@@ -1,17 +1,19 @@
-"""Admin for the directive register: filters by kind, issuer and term; targets and assignments inline."""
+"""Operators' admin for the directive register; every save goes through ``resolutions.services``."""
 from __future__ import annotations
 
 from django.contrib import admin
 
-from organizations.admin import InlineOfScopedParent, ScopedAdminMixin
+from config.admin import ServiceAdminMixin
 from organizations.text import search_key
 
+from . import services
 from .models import Assignment, Directive, DirectiveAlias, Target
 
 
-class AliasInline(InlineOfScopedParent):
+class AliasInline(admin.TabularInline):
     model = DirectiveAlias
     fields = ["text"]
+    extra = 0
 
 
 class TargetInline(AliasInline):
@@ -26,11 +28,12 @@ class AssignmentInline(AliasInline):
     autocomplete_fields = ["organization"]
 
 
-@admin.register(Directive)
-class DirectiveAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    """The register is shared: every admin reads it; an admin changes the documents of organs in their subtree."""
+ROW_SERVICES = {DirectiveAlias: ("alias", services.alias_save), Target: ("target", services.target_save),
+                Assignment: ("assignment", services.assignment_save)}
 
-    scope_field = "issuer__organization"
+
+@admin.register(Directive)
+class DirectiveAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["symbol", "kind", "short_title", "issuer", "issue_date", "term", "status"]
     list_filter = ["kind", "issuer", "term", "status", "family"]
     search_fields = ["symbol", "symbol_printed", "title", "search_text"]
@@ -49,42 +52,27 @@ class DirectiveAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def short_title(self, obj: Directive) -> str:
         return obj.title[:90]
 
-    def get_queryset(self, request):
-        # Reading the register is not scoped; changing is (see has_change_permission).
-        return admin.ModelAdmin.get_queryset(self, request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return self._is_admin(request)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        if not self._is_admin(request):
-            return False
-        if obj is None or request.user.is_superuser:
-            return True
-        from organizations.selectors import can_access
-
-        org = obj.issuer.organization
-        return org is not None and can_access(request.user, org, kinds=["admin"])
-
-    def has_add_permission(self, request, *args) -> bool:
-        return self._is_admin(request)
-
     def get_search_results(self, request, queryset, search_term):
         key = search_key(search_term)
         if not key:
             return queryset, False
         return queryset.filter(search_text__contains=key), False
 
-    def save_model(self, request, obj, form, change) -> None:
-        obj.full_clean()
-        super().save_model(request, obj, form, change)
+    def service_save(self, request, obj, form, change):
+        return services.directive_save(actor=request.user, directive=obj)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        services.directive_save(actor=request.user, directive=form.instance,
+                                implements=list(form.cleaned_data["implements"]))
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
 
     def save_formset(self, request, form, formset, change) -> None:
-        instances = formset.save(commit=False)
-        for instance in instances:
-            if isinstance(instance, DirectiveAlias):
-                instance.clean()
-            instance.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
-        formset.save_m2m()
+        for row in formset.save(commit=False):
+            keyword, save = ROW_SERVICES[type(row)]
+            save(actor=request.user, **{keyword: row})
+        for row in formset.deleted_objects:
+            services.register_row_delete(actor=request.user, row=row)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # reports link to directives; a document is repealed (status), not deleted

@@ -1,16 +1,13 @@
-"""The organisation tree: constraints, subtree scoping and the services that change it."""
+"""The organisation tree: constraints and subtree scoping (its services: test_services.py)."""
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from organizations import services
-from organizations.models import Organization, OrgKind, RoleKind, Term
+from organizations.models import RoleKind, Term
 from organizations.selectors import (
-    ancestors,
     can_access,
     organization_in_scope_or_404,
     organization_search,
@@ -69,35 +66,6 @@ def test_scope_q_filters_related_tables(tree, make_user):
 
     staff = make_user("s", tree["A"])
     assert list(Report.objects.filter(scope_q(staff, "organization")).values_list("organization__code", flat=True)) == ["A1a"]
-
-
-def test_move_subtree_carries_descendants(tree):
-    services.organization_move(actor=None, organization=tree["A1"], new_parent=tree["B"])
-    moved = Organization.objects.get(code="A1a")
-    assert [o.code for o in ancestors(moved)] == ["ROOT", "B", "A1"]
-    assert codes(Organization.objects.filter(path__startswith=Organization.objects.get(code="B").path)) == {
-        "B", "B1", "A1", "A1a", "A1b"}
-
-
-def test_cannot_move_under_own_descendant(tree):
-    with pytest.raises(ValidationError):
-        services.organization_move(actor=None, organization=tree["A"], new_parent=tree["A1a"])
-
-
-def test_admin_cannot_change_outside_scope(tree, make_user):
-    admin = make_user("adm", tree["A"], RoleKind.ADMIN)
-    with pytest.raises(PermissionDenied):
-        services.organization_create(actor=admin, parent=tree["B"], code="B2", name="Chi bộ B2", kind=OrgKind.CELL)
-    created = services.organization_create(actor=admin, parent=tree["A2"], code="A2a", name="Chi bộ A2a", kind=OrgKind.CELL)
-    assert [o.code for o in ancestors(created)] == ["ROOT", "A", "A2"]
-
-
-def test_merge_keeps_history(tree):
-    services.organization_merge(actor=None, sources=[tree["A1"], tree["A2"]], target=tree["A"], on=dt.date(2025, 7, 1))
-    a1 = Organization.objects.get(code="A1")
-    assert a1.valid_to == dt.date(2025, 7, 1)
-    assert list(a1.successors.values_list("code", flat=True)) == ["A"]
-    assert codes(tree["A"].predecessors.all()) == {"A1", "A2"}
 
 
 def test_validity_interval_is_a_database_constraint(tree):
