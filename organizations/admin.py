@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from treebeard.admin import TreeAdmin
@@ -108,8 +108,20 @@ class OrganizationAdmin(ServiceAdminMixin, TreeAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    def changelist_view(self, request, extra_context=None):
+        # treebeard sets up the tree level for GET only; a POST (an action) needs it as well.
+        request._treebeard_parent_id = None
+        return super().changelist_view(request, extra_context)
+
+    def children_view(self, request, parent_id):
+        if not (parent_id.isascii() and parent_id.isdigit() and len(parent_id) < 19):
+            raise Http404
+        return super().children_view(request, parent_id)
+
     def move_node(self, request):
         """Drag-and-drop in the tree: re-parent through ``organization_move``."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         node, target = (_org_or_none(request.POST.get(key, "")) for key in ("node", "target"))
         relation = request.POST.get("relation")
         if node is None or target is None or relation not in ("child", "sibling"):
