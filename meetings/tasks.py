@@ -1,6 +1,7 @@
 """Thin Celery tasks: take ids, re-fetch, call a service.
 
-Every task is idempotent (running it twice leaves the same state), acknowledged late
+Every task runs as the named system actor (``organizations.actors``), so what it changes is
+on the audit trail under "Hệ thống". Every task is idempotent (running it twice leaves the same state), acknowledged late
 (``CELERY_TASK_ACKS_LATE``: a worker killed mid-task leaves the message to be redelivered),
 and retried only on transient database or broker errors. Each period is written in one
 transaction, so an interrupted task never leaves a half-written period.
@@ -14,6 +15,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
+from organizations.actors import as_system
 from resolutions import periods as P
 
 logger = logging.getLogger(__name__)
@@ -28,6 +30,7 @@ def _summary(result) -> dict:
 
 
 @shared_task(name="meetings.summaries_refresh_for_report", **RETRY)
+@as_system
 def summaries_refresh_for_report_task(report_id: int) -> dict:
     """Refresh the report's ancestors' summaries for the periods containing it."""
     from .summaries import summaries_refresh_for_report
@@ -37,6 +40,7 @@ def summaries_refresh_for_report_task(report_id: int) -> dict:
 
 
 @shared_task(name="meetings.summaries_compute", **RETRY)
+@as_system
 def summaries_compute_task(period: str | None = None, org_id: int | None = None, period_kind: str | None = None) -> dict:
     """Recompute the periods overlapping ``period`` ("2019-11", "2019", …; all data when None)."""
     from organizations.models import Organization
@@ -53,6 +57,7 @@ def summaries_compute_task(period: str | None = None, org_id: int | None = None,
 
 
 @shared_task(name="meetings.summaries_compute_open", **RETRY)
+@as_system
 def summaries_compute_open_task() -> dict:
     """Nightly: recompute every period that is not closed."""
     from .summaries import summaries_compute_open
@@ -61,6 +66,7 @@ def summaries_compute_open_task() -> dict:
 
 
 @shared_task(name="meetings.periods_close_due", **RETRY)
+@as_system
 def periods_close_due_task(days_after_end: int = 10, today: str | None = None) -> dict:
     """Daily: close ("chốt số liệu") every period that ended ``days_after_end`` days ago or more."""
     from .summaries import periods_close_due
@@ -71,6 +77,7 @@ def periods_close_due_task(days_after_end: int = 10, today: str | None = None) -
 
 
 @shared_task(name="meetings.missing_reports_digest", **RETRY)
+@as_system
 def missing_reports_digest_task(today: str | None = None, lookback_days: int = 31) -> dict:
     """Daily: one e-mail per staff user listing the late reports of their units."""
     from .missing import missing_digest_send
@@ -80,6 +87,7 @@ def missing_reports_digest_task(today: str | None = None, lookback_days: int = 3
 
 
 @shared_task(name="meetings.summary_document_build", **RETRY)
+@as_system
 def summary_document_build_task(document_id: int) -> dict:
     """Build the DOCX and XLSX of a ``SummaryDocument`` (idempotent: a finished one is left alone)."""
     from .documents import summary_document_build

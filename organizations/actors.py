@@ -8,6 +8,9 @@ sign in as it.
 """
 from __future__ import annotations
 
+import functools
+from contextlib import contextmanager
+
 from django.contrib.auth import get_user_model
 
 SYSTEM_USERNAME = "he-thong"
@@ -34,3 +37,34 @@ def system_actor():
 
 def is_system_actor(user) -> bool:
     return getattr(user, "username", None) == SYSTEM_USERNAME and not getattr(user, "is_active", True)
+
+
+@contextmanager
+def acting_as(user):
+    """Put ``user`` on the audit trail of every change made inside the block.
+
+    For work outside a request (Celery tasks, management commands), where the audit
+    middleware has no user to record. django-auditlog's own context does not restore an
+    enclosing one when it ends (a job run eagerly inside a request would leave the rest of
+    the request's changes without their actor), so the enclosing one is put back here.
+    """
+    from auditlog.context import auditlog_value, set_actor
+
+    enclosing = auditlog_value.get(None)
+    try:
+        with set_actor(user):
+            yield user
+    finally:
+        if enclosing is not None:
+            auditlog_value.set(enclosing)
+
+
+def as_system(func):
+    """Run ``func`` as the system actor (for scheduled jobs)."""
+
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        with acting_as(system_actor()):
+            return func(*args, **kwargs)
+
+    return run
