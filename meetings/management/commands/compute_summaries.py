@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from meetings.summaries import summaries_compute
+from organizations.actors import as_system
 from organizations.models import Organization
 from resolutions import periods as P
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--org", help="Organisation code: recompute its subtree and its ancestors only")
         parser.add_argument("--kind", choices=P.KINDS, help="Only summaries of this period kind")
 
+    @as_system
     def handle(self, *args, period=None, org=None, kind=None, **options) -> None:
         organization = None
         if org:

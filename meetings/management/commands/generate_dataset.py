@@ -33,6 +33,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from meetings.models import ImplementationLink, Report, TargetContribution
+from organizations.actors import as_system
 from organizations.models import Organ, Organization, OrganKind, OrgKind, Term
 from organizations.text import search_key
 from resolutions.models import Assignment, Directive, Target
@@ -375,6 +376,7 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, default=2019)
         parser.add_argument("--quiet", action="store_true", help="Only print the final line.")
 
+    @as_system
     def handle(self, *args, scale: str, seed: int, year: int, quiet: bool = False, **options) -> None:
         if Organization.objects.filter(code="G-TW").exists():
             raise CommandError("A generated dataset is already in this database (organisation G-TW). "

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from meetings.demo.loader import DEMO_PASSWORD, DEMO_YEAR, load_demo
 from meetings.summaries import summaries_compute
+from organizations.actors import as_system
 from resolutions.models import ProgressSummary
 
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="Run even against a production configuration.")
         parser.add_argument("--seed", type=int, default=2019, help="Seed of the generated part (default 2019).")
 
+    @as_system
     def handle(self, *args, force: bool = False, seed: int = 2019, **options) -> None:
         production = not settings.DEBUG and not settings.EMBEDDED
         if production and not force:
