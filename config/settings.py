@@ -254,7 +254,9 @@ ATTACHMENT_MAX_DOCUMENT_XML_BYTES = int(os.environ.get("ATTACHMENT_MAX_DOCUMENT_
 ATTACHMENT_MAX_COMPRESSION_RATIO = int(os.environ.get("ATTACHMENT_MAX_COMPRESSION_RATIO", "100"))
 ATTACHMENT_MAX_ZIP_ENTRIES = int(os.environ.get("ATTACHMENT_MAX_ZIP_ENTRIES", "1000"))
 ATTACHMENT_MAX_PDF_PAGES = int(os.environ.get("ATTACHMENT_MAX_PDF_PAGES", "500"))
-ATTACHMENT_MAX_TEXT_CHARS = int(os.environ.get("ATTACHMENT_MAX_TEXT_CHARS", "2000000"))
+# At most 3 bytes a character, a report of this length still fits the edit form's
+# DATA_UPLOAD_MAX_MEMORY_SIZE when it is sent back.
+ATTACHMENT_MAX_TEXT_CHARS = int(os.environ.get("ATTACHMENT_MAX_TEXT_CHARS", "1000000"))
 # The whole request must stay within 10 s: the child is killed at this wall-clock time,
 # which leaves room for starting it and for the rest of the request.
 EXTRACT_TIMEOUT_SECONDS = float(os.environ.get("EXTRACT_TIMEOUT_SECONDS", "8"))

@@ -66,7 +66,7 @@ class Limits:
             ratio=int(get(settings, "ATTACHMENT_MAX_COMPRESSION_RATIO", 100)),
             entries=int(get(settings, "ATTACHMENT_MAX_ZIP_ENTRIES", 1000)),
             pages=int(get(settings, "ATTACHMENT_MAX_PDF_PAGES", 500)),
-            chars=int(get(settings, "ATTACHMENT_MAX_TEXT_CHARS", 2_000_000)),
+            chars=int(get(settings, "ATTACHMENT_MAX_TEXT_CHARS", 1_000_000)),
             timeout=float(get(settings, "EXTRACT_TIMEOUT_SECONDS", 8)),
             memory=int(get(settings, "EXTRACT_MEMORY_BYTES", 300 * MB)),
         )
