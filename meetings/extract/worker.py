@@ -8,9 +8,9 @@ one JSON object from its stdout: ``{"text": ...}`` or ``{"error": code, **params
 
 The limits (memory, CPU seconds, no file writes) are set before a byte of the file is
 read, so nothing in it can act outside them. What the limits cannot give is a clear
-reason, so the cheap structural checks come first: a ZIP's central directory says how
-much every entry unpacks to (and ``zipfile`` never inflates an entry past what it
-declares), a PDF's page contents are measured before any page is interpreted.
+reason, so cheap structural checks come first: a ZIP's central directory says how much
+every entry unpacks to, a PDF's page contents are measured before any page is
+interpreted.
 
 Standalone on purpose: standard library, python-docx and pypdf only, no Django.
 """
@@ -81,12 +81,15 @@ class _Text:
 # --- DOCX ---------------------------------------------------------------------------------
 
 def check_docx(data: bytes, limits: dict) -> None:
-    """Refuse a ZIP that is not an ordinary Word file before anything in it is inflated.
+    """Refuse a ZIP that is not an ordinary Word file before python-docx sees it.
 
-    The central directory is all that is read: the number of entries, how each is
-    compressed and encrypted, and what it declares it unpacks to. ``zipfile`` stops
-    inflating an entry at its declared size (and fails its CRC if it had more), so
-    bounding the declared sizes bounds what python-docx can ever be handed.
+    The central directory comes first, before anything is inflated: the number of
+    entries, how each is compressed and encrypted, and what it declares it unpacks to.
+    Then every entry is inflated in small pieces and thrown away, which bounds the work by
+    the declared sizes just checked: ``zipfile`` cuts an entry at its declared size and
+    fails its CRC there. (python-docx reads each part whole, and a whole ``read()``
+    inflates everything the entry holds in one call before cutting it, so an entry that
+    declares 1 MB and holds 1 GB would cost the 1 GB.)
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -113,10 +116,6 @@ def check_docx(data: bytes, limits: dict) -> None:
         raise Refused("docx_no_document")
     if archive.getinfo(WORD_DOCUMENT).file_size > limits["document_xml"]:
         raise Refused("unpacked", limit=limits["document_xml"])
-    # An entry may declare less than it inflates to. ``zipfile`` truncates it at the
-    # declared size, but only after inflating a whole ``read()`` in one call (python-docx
-    # reads each part whole): inflated here in small pieces first, such an entry fails its
-    # CRC check at its declared size, having cost no more than that.
     try:
         for info in infos:
             with archive.open(info) as entry:
