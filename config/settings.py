@@ -272,10 +272,27 @@ if not DEBUG:
 
 # --- Product limits ---------------------------------------------------------------------
 PAGE_SIZE = 25
-# Attachments (.docx/.txt/.pdf) larger than this are refused with a message.
+# Attachments (.docx/.txt/.pdf) larger than this are refused with a message; the upload
+# handler stops keeping a file as soon as it passes the limit, and reads no further than
+# the first file of a request too large for any valid form (meetings/uploads.py).
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = ["meetings.uploads.LimitedUploadHandler"]
+# What reading one uploaded .docx/.pdf may cost (meetings/extract/): checked before anything
+# is inflated, then enforced on the child process that parses it.
+ATTACHMENT_MAX_UNPACKED_BYTES = int(os.environ.get("ATTACHMENT_MAX_UNPACKED_BYTES", str(50 * 1024 * 1024)))
+ATTACHMENT_MAX_DOCUMENT_XML_BYTES = int(os.environ.get("ATTACHMENT_MAX_DOCUMENT_XML_BYTES", str(20 * 1024 * 1024)))
+ATTACHMENT_MAX_COMPRESSION_RATIO = int(os.environ.get("ATTACHMENT_MAX_COMPRESSION_RATIO", "100"))
+ATTACHMENT_MAX_ZIP_ENTRIES = int(os.environ.get("ATTACHMENT_MAX_ZIP_ENTRIES", "1000"))
+ATTACHMENT_MAX_PDF_PAGES = int(os.environ.get("ATTACHMENT_MAX_PDF_PAGES", "500"))
+# At most 3 bytes a character, a report of this length still fits the edit form's
+# DATA_UPLOAD_MAX_MEMORY_SIZE when it is sent back.
+ATTACHMENT_MAX_TEXT_CHARS = int(os.environ.get("ATTACHMENT_MAX_TEXT_CHARS", "1000000"))
+# The whole request must stay within 10 s: the child is killed at this wall-clock time,
+# which leaves room for starting it and for the rest of the request.
+EXTRACT_TIMEOUT_SECONDS = float(os.environ.get("EXTRACT_TIMEOUT_SECONDS", "8"))
+EXTRACT_MEMORY_BYTES = int(os.environ.get("EXTRACT_MEMORY_BYTES", str(300 * 1024 * 1024)))
 # Database sessions a whole-tree summary computation splits each period over (PostgreSQL;
 # each takes a share of the directives). One per core of the database server; 1 = no split.
 SUMMARY_BULK_SESSIONS = max(1, int(os.environ.get("SUMMARY_BULK_SESSIONS", "2")))

@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization, Term
 from organizations.text import clean_input
 
-from .extract import ALLOWED, max_upload_bytes
+from .extract import ALLOWED, display_name, max_upload_bytes
+from .extract.messages import too_big_message
 from .models import Assessment, Meeting, MeetingKind, PeriodKind, ReportKind
+from .uploads import RefusedUpload
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
@@ -43,6 +48,29 @@ class OrganizationChoiceField(forms.ModelChoiceField):
         return f"{'— ' * max(obj.depth - 1, 0)}{obj}"
 
 
+def _upload_help() -> str:
+    # Built when shown, so it is in the request's language and follows ATTACHMENT_MAX_BYTES.
+    return gettext("A .docx, .txt or text .pdf file of at most %(size)s; it is kept as an attachment.") % {
+        "size": filesizeformat(max_upload_bytes())}
+
+
+class UploadField(forms.FileField):
+    """A file field that says "too big" for a file the upload handler stopped receiving.
+
+    Django's FileField would call that placeholder an empty file. The accepted file's
+    name is cleaned here (no folders, no control or bidi characters) before anything
+    stores or shows it.
+    """
+
+    def to_python(self, data):
+        if isinstance(data, RefusedUpload):
+            raise forms.ValidationError(too_big_message(display_name(data.name), data.limit), code="too_big")
+        upload = super().to_python(data)
+        if upload is not None:
+            upload.name = display_name(upload.name)
+        return upload
+
+
 class MeetingForm(NFCFormMixin, StyledFormMixin, forms.Form):
     organization = OrganizationChoiceField(label=_("Organisation"), queryset=Organization.objects.none())
     kind = forms.ChoiceField(label=_("Kind of meeting"), choices=MeetingKind.choices)
@@ -74,10 +102,8 @@ class ReportForm(NFCFormMixin, StyledFormMixin, forms.Form):
     body = forms.CharField(label=_("Text of the report"), required=False,
                            widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
                            help_text=_("Type or paste the text, or upload a file below."))
-    upload = forms.FileField(
-        label=_("Take the text from a file"), required=False,
-        help_text=_("A .docx, .txt or text .pdf file of at most %(mb)d MB; it is kept as an attachment.")
-        % {"mb": max_upload_bytes() // (1024 * 1024)},
+    upload = UploadField(
+        label=_("Take the text from a file"), required=False, help_text=lazy(_upload_help, str)(),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ALLOWED)}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -95,7 +121,7 @@ class ReportForm(NFCFormMixin, StyledFormMixin, forms.Form):
         meeting, org = cleaned.get("meeting"), cleaned.get("organization")
         if meeting and org and meeting.organization_id != org.pk:
             self.add_error("meeting", _("This meeting belongs to another organisation."))
-        if not (cleaned.get("body") or "").strip() and not cleaned.get("upload"):
+        if not (cleaned.get("body") or "").strip() and not cleaned.get("upload") and "upload" not in self.errors:
             self.add_error("body", _("Type the text of the report or upload a file."))
         return cleaned
 
