@@ -534,8 +534,12 @@ def test_superuser_starts_at_the_root(client, world):
     assert client.get(reverse("dashboard-plain")).status_code == 200
 
 
-def test_plain_benchmark_page_is_staff_only(boss):
-    assert boss.get(reverse("dashboard-plain")).status_code == 403
+def test_plain_benchmark_page_is_for_operators_only(boss):
+    """It lists units of the whole country: a leader, or a user with is_staff, finds no such page."""
+    assert boss.get(reverse("dashboard-plain")).status_code == 404
+    staff = UserFactory(username="django-staff", is_staff=True)
+    boss.force_login(staff)
+    assert boss.get(reverse("dashboard-plain")).status_code == 404
 
 
 # ----------------------------------------------------------------------------------------
