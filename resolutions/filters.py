@@ -13,6 +13,23 @@ from .models import Directive, DirectiveAlias, DirectiveStatus
 from .symbols import DirectiveKind
 from .widgets import speed_up
 
+#: The largest id a PostgreSQL ``bigint`` holds: a longer number is nobody's id.
+MAX_ID = 2**63 - 1
+
+
+def query_int(value: object, *, minimum: int = 1, maximum: int = MAX_ID) -> int | None:
+    """A number from a query string, or None: ASCII digits only, within [minimum, maximum].
+
+    Why not ``int()``: it takes "²"-like digits of other scripts, signs, spaces and
+    underscores ("1_000"), and a 5,000-digit string raises; an id or a page number is
+    none of those. Shared with ``meetings`` (which may depend on this app).
+    """
+    text = value.strip() if isinstance(value, str) else ""
+    if not text or len(text) > len(str(maximum)) or not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if minimum <= number <= maximum else None
+
 
 class StyledFilterSet(django_filters.FilterSet):
     """Bootstrap classes on every widget, so one template renders any filter form.
