@@ -341,19 +341,21 @@ def closed_period(period: Period) -> PeriodClose | None:
 def data_range() -> tuple[dt.date, dt.date] | None:
     """From the first reported period end or assignment start to today, within the period bounds.
 
-    Clipped to ``periods.known_bounds``: one row stored before the bounds existed (a report
-    of December 9999, whose term would end in year 10 000; one of January 0001, which would
-    make the nightly run compute 38,000 periods) must not stop or swamp the summaries of
-    everyone else. Such rows are simply in no period.
+    Within ``periods.known_bounds``: one row stored before the bounds existed (a report of
+    December 9999, whose term would end in year 10 000; one of January 0001, which would make
+    the nightly run compute 38,000 periods) must not stop, swamp or even widen the summaries
+    of everyone else. Reports outside the bounds are in no period; an assignment starting
+    before them counts from their start.
     """
-    first_report = Report.objects.filter(status__in=COUNTED).aggregate(m=Min("period_end"))["m"]
+    bounds = P.known_bounds()
+    reports = Report.objects.filter(status__in=COUNTED, period_end__range=(bounds.start, bounds.end)).aggregate(
+        first=Min("period_end"), last=Max("period_end"))
     first_assignment = Assignment.objects.aggregate(m=Min("start"))["m"]
-    firsts = [d for d in (first_report, first_assignment) if d]
+    firsts = [d for d in (reports["first"], first_assignment) if d]
     if not firsts:
         return None
-    last_report = Report.objects.filter(status__in=COUNTED).aggregate(m=Max("period_end"))["m"]
-    end = max(d for d in (timezone.localdate(), last_report) if d)
-    return P.known_bounds().clip(min(firsts), end)
+    end = max(d for d in (timezone.localdate(), reports["last"]) if d)
+    return bounds.clip(min(firsts), end)
 
 
 @dataclass

@@ -54,7 +54,8 @@ def _period(request: HttpRequest, org: Organization) -> tuple[Period, str]:
         error = _("Periods run from %(first)s to %(last)s.") % {"first": bounds.first_year, "last": bounds.last_year}
     latest = select_period(org, P.MONTH)
     shown = latest.period if latest.has_data else previous_month
-    return shown, f"{error} {_('Showing %(period)s.') % {'period': period_label(shown)}}"
+    showing = _("Showing %(period)s.") % {"period": period_label(shown)}
+    return shown, f"{error} {showing}"
 
 
 @require_GET

@@ -80,11 +80,12 @@ def directive_detail(user, pk: int) -> DirectiveDetail:
         ),
         pk=pk,
     )
+    assignments = directive.assignments.select_related("organization").order_by("organization__path", "start")
+    targets = directive.targets.select_related("organization").order_by("name")
     covering = covering_q(user)
-    assignments = (directive.assignments.filter(covering).select_related("organization")
-                   .order_by("organization__path", "start"))
-    targets = (directive.targets.filter(Q(organization__isnull=True) | covering).select_related("organization")
-               .order_by("name"))
+    if covering:  # empty for superusers: every row (and ``Q(…) | Q()`` would drop the "every")
+        assignments = assignments.filter(covering)
+        targets = targets.filter(Q(organization__isnull=True) | covering)
     assignment_rows = list(assignments[:DETAIL_ROWS])
     target_rows = list(targets[:DETAIL_ROWS])
     return DirectiveDetail(
