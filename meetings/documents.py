@@ -61,8 +61,27 @@ class DocumentData:
     generated: dt.date
 
 
+def _t(value: object) -> str:
+    """Text as a document may hold it: no character XML 1.0 cannot carry.
+
+    A unit named with a vertical tab (pasted from Word) may already be stored; python-docx
+    and openpyxl refuse such a character, and one name then failed every summary document
+    of its unit. Vertical tabs and form feeds become spaces, other control characters and
+    the non-characters U+FFFE/U+FFFF are dropped; spacing is kept (the "Số:        -BC/"
+    line leaves room for the number written by hand).
+    """
+    return "" if value is None else str(value).translate(_NOT_XML)
+
+
+#: What XML 1.0 cannot carry (tab, newline and carriage return aside), and what it becomes.
+_NOT_XML: dict[int, str | None] = {
+    **{c: None for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)},
+    0x0B: " ", 0x0C: " ", 0xFFFE: None, 0xFFFF: None,
+}
+
+
 def _upper(text: str) -> str:
-    return (text or "").upper()
+    return _t(text).upper()
 
 
 def _place(org: Organization) -> str:
@@ -125,7 +144,7 @@ def build_docx(data: DocumentData) -> bytes:
         p = cell_or_doc.add_paragraph()
         if align is not None:
             p.alignment = align
-        run = p.add_run(text)
+        run = p.add_run(_t(text))
         run.bold, run.italic, run.underline = bold, italic, underline
         if size:
             run.font.size = Pt(size)
@@ -208,8 +227,8 @@ def build_docx(data: DocumentData) -> bytes:
             cell.text = text
         for item in data.missing:
             cells = table.add_row().cells
-            cells[0].text = item.unit.name
-            cells[1].text = item.directive.label
+            cells[0].text = _t(item.unit.name)
+            cells[1].text = _t(item.directive.label)
             cells[2].text = item.period.label_vi
             cells[3].text = f"{item.due:%d/%m/%Y}"
 
@@ -232,6 +251,21 @@ def build_docx(data: DocumentData) -> bytes:
 # --------------------------------------------------------------------------------------
 # XLSX
 # --------------------------------------------------------------------------------------
+def _append(ws, values: list) -> None:
+    """Append a row, every text as text: never a formula, never a character XML cannot carry.
+
+    openpyxl stores any string starting with "=" as a formula, so a unit named
+    ``=HYPERLINK(…)`` would become a live link (or a computation) in the leader's
+    spreadsheet; the cell's type is set back to a string (written inline, as
+    ``resolutions/xlsx.py`` writes every text). Why openpyxl here and not that writer: this
+    workbook has three sheets and a title row, which the dashboards' one-sheet writer does not do.
+    """
+    ws.append([_t(v) if isinstance(v, str) else v for v in values])
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def build_xlsx(data: DocumentData) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -239,31 +273,31 @@ def build_xlsx(data: DocumentData) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Tổng hợp"
-    ws.append([f"Tổng hợp tình hình thực hiện {data.period.label_vi} — {data.organization.name}"])
+    _append(ws, [f"Tổng hợp tình hình thực hiện {data.period.label_vi} — {data.organization.name}"])
     ws["A1"].font = Font(bold=True)
     header = ["Văn bản", "Trích yếu", *[label for _n, label in FIGURES], "Báo cáo gần nhất", "Cập nhật sau khi chốt"]
-    ws.append(header)
+    _append(ws, header)
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in data.rows:
-        ws.append([row.directive.label, row.directive.title, *[getattr(row, n) for n, _l in FIGURES],
-                   row.last_report_date, row.amended_after_close])
+        _append(ws, [row.directive.label, row.directive.title, *[getattr(row, n) for n, _l in FIGURES],
+                     row.last_report_date, row.amended_after_close])
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 50
 
     wt = wb.create_sheet("Chỉ tiêu")
-    wt.append(["Văn bản", "Chỉ tiêu", "Đơn vị tính", "Mục tiêu", "Đạt được", "Tỷ lệ (%)", "Lượt báo cáo", "Cách tính"])
+    _append(wt, ["Văn bản", "Chỉ tiêu", "Đơn vị tính", "Mục tiêu", "Đạt được", "Tỷ lệ (%)", "Lượt báo cáo", "Cách tính"])
     for row in data.rows:
         for tv in row.target_values.all():
             goal = float(tv.target.value)
-            wt.append([row.directive.label, tv.target.name, tv.target.unit, goal, float(tv.value),
-                       round(float(tv.value) / goal * 100, 1) if goal else None, tv.contributions,
-                       tv.target.aggregation])
+            _append(wt, [row.directive.label, tv.target.name, tv.target.unit, goal, float(tv.value),
+                         round(float(tv.value) / goal * 100, 1) if goal else None, tv.contributions,
+                         tv.target.aggregation])
 
     wm = wb.create_sheet("Chưa báo cáo")
-    wm.append(["Mã đơn vị", "Đơn vị", "Văn bản", "Kỳ báo cáo", "Hạn báo cáo"])
+    _append(wm, ["Mã đơn vị", "Đơn vị", "Văn bản", "Kỳ báo cáo", "Hạn báo cáo"])
     for item in data.missing:
-        wm.append([item.unit.code, item.unit.name, item.directive.label, item.period.key, item.due])
+        _append(wm, [item.unit.code, item.unit.name, item.directive.label, item.period.key, item.due])
 
     out = io.BytesIO()
     wb.save(out)

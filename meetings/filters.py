@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Organization
 from organizations.selectors import organizations_in_scope, scope_paths
 from organizations.text import search_key
-from resolutions.filters import StyledFilterSet
+from resolutions.filters import StyledFilterSet, query_int
 from resolutions.models import Directive
 
 from .models import PeriodKind, Report, ReportKind, ReportStatus
@@ -83,8 +83,8 @@ class ReportFilter(StyledFilterSet):
         field.base_depth = base_depth
         orgs = list(field.queryset.filter(depth__lte=base_depth + ORG_CHOICE_DEPTH)
                     .order_by("path")[:ORG_CHOICE_LIMIT])
-        selected = self.data.get("organization") if self.is_bound else None
-        if selected and str(selected).isdigit() and all(str(o.pk) != selected for o in orgs):
+        selected = query_int(self.data.get("organization")) if self.is_bound else None
+        if selected is not None and all(o.pk != selected for o in orgs):
             extra = field.queryset.filter(pk=selected).first()
             if extra is not None:
                 orgs.append(extra)

@@ -8,7 +8,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization, Term
-from organizations.text import clean_input
+from organizations.text import clean_input, clean_line, clean_text
+from resolutions.periods import known_bounds, report_period_errors
 
 from .extract import ALLOWED, display_name, max_upload_bytes
 from .extract.messages import too_big_message
@@ -19,12 +20,29 @@ DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyy
 
 
 class NFCFormMixin:
-    """Normalise every text input to NFC before validation, so what is stored is what is compared."""
+    """Normalise every text input to NFC, so what is stored is what is compared.
+
+    One-line fields (titles, names, places: a text input) lose control, bidi and zero-width
+    characters and extra spaces (``clean_line``): a vertical tab pasted from Word would make
+    every DOCX the name reaches unwritable, a bidi override would make it read differently
+    than stored. Multi-line text (a textarea) keeps its lines and tabs (``clean_text``).
+    A required value that was nothing but such characters is refused as empty.
+    """
 
     def clean(self):
         cleaned = super().clean()
         for name, value in list(cleaned.items()):
-            if isinstance(value, str):
+            if not isinstance(value, str):
+                continue
+            field = self.fields.get(name)
+            widget = getattr(field, "widget", None)
+            if isinstance(widget, forms.Textarea):
+                cleaned[name] = clean_text(value)
+            elif isinstance(widget, forms.TextInput):
+                cleaned[name] = clean_line(value)
+                if field.required and value and not cleaned[name]:
+                    self.add_error(name, field.error_messages["required"])
+            else:
                 cleaned[name] = clean_input(value)
         return cleaned
 
@@ -89,6 +107,16 @@ class MeetingForm(NFCFormMixin, StyledFormMixin, forms.Form):
         self.fields["organization"].queryset = qs.order_by("path")
         self.fields["term"].queryset = Term.objects.filter(organization__in=qs).select_related("organization")
 
+    def clean(self):
+        cleaned = super().clean()
+        day = cleaned.get("date")
+        bounds = known_bounds()
+        if day and not bounds.contains(day):
+            # A meeting dated 9999 would carry its year into the report entered from it.
+            self.add_error("date", _("The date must lie between %(first)s and %(last)s.")
+                           % {"first": bounds.first_year, "last": bounds.last_year})
+        return cleaned
+
 
 class ReportForm(NFCFormMixin, StyledFormMixin, forms.Form):
     organization = OrganizationChoiceField(label=_("Organisation"), queryset=Organization.objects.none())
@@ -118,6 +146,10 @@ class ReportForm(NFCFormMixin, StyledFormMixin, forms.Form):
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
         if start and end and start > end:
             self.add_error("period_end", _("The period cannot end before it starts."))
+        # The model's rule (resolutions.periods), shown next to the period fields.
+        for name, message in report_period_errors(cleaned.get("period_kind") or "", start, end, known_bounds()).items():
+            if name in cleaned:
+                self.add_error(name, message)
         meeting, org = cleaned.get("meeting"), cleaned.get("organization")
         if meeting and org and meeting.organization_id != org.pk:
             self.add_error("meeting", _("This meeting belongs to another organisation."))

@@ -6,6 +6,8 @@ the directive's targets.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization, Person, Position, Term
 from resolutions.models import Directive, Target
+from resolutions.periods import known_bounds, report_period_errors
 
 
 class MeetingKind(models.TextChoices):
@@ -183,8 +186,16 @@ class Report(models.Model):
         return self.title
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         if self.meeting_id and self.organization_id and self.meeting.organization_id != self.organization_id:
-            raise ValidationError({"meeting": _("The meeting belongs to another organisation.")})
+            errors["meeting"] = _("The meeting belongs to another organisation.")
+        # The period rule lives in resolutions.periods (bounds, calendar alignment): every
+        # service saving a report calls full_clean(), so no path stores a period that would
+        # stop the summaries.
+        start, end = (d if isinstance(d, dt.date) else None for d in (self.period_start, self.period_end))
+        errors.update(report_period_errors(self.period_kind, start, end, known_bounds()))
+        if errors:
+            raise ValidationError(errors)
 
 
 class Assessment(models.TextChoices):

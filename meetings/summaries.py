@@ -339,15 +339,23 @@ def closed_period(period: Period) -> PeriodClose | None:
 
 
 def data_range() -> tuple[dt.date, dt.date] | None:
-    """From the first reported period end or assignment start to today."""
-    first_report = Report.objects.filter(status__in=COUNTED).aggregate(m=Min("period_end"))["m"]
+    """From the first reported period end or assignment start to today, within the period bounds.
+
+    Within ``periods.known_bounds``: one row stored before the bounds existed (a report of
+    December 9999, whose term would end in year 10 000; one of January 0001, which would make
+    the nightly run compute 38,000 periods) must not stop, swamp or even widen the summaries
+    of everyone else. Reports outside the bounds are in no period; an assignment starting
+    before them counts from their start.
+    """
+    bounds = P.known_bounds()
+    reports = Report.objects.filter(status__in=COUNTED, period_end__range=(bounds.start, bounds.end)).aggregate(
+        first=Min("period_end"), last=Max("period_end"))
     first_assignment = Assignment.objects.aggregate(m=Min("start"))["m"]
-    firsts = [d for d in (first_report, first_assignment) if d]
+    firsts = [d for d in (reports["first"], first_assignment) if d]
     if not firsts:
         return None
-    last_report = Report.objects.filter(status__in=COUNTED).aggregate(m=Max("period_end"))["m"]
-    end = max(d for d in (timezone.localdate(), last_report) if d)
-    return min(firsts), end
+    end = max(d for d in (timezone.localdate(), reports["last"]) if d)
+    return bounds.clip(min(firsts), end)
 
 
 @dataclass
@@ -525,13 +533,20 @@ def summaries_compute(*, period_kind: str | None = None, start: dt.date | None =
         if rng is None:
             return ComputeResult()
         start, end = start or rng[0], end or rng[1]
+    clipped = P.known_bounds().clip(start, end)  # see data_range
+    if clipped is None:
+        return ComputeResult()
     kinds = [period_kind] if period_kind else list(kinds or P.KINDS)
-    return _compute_all(P.all_periods_overlapping(start, end, kinds), org=org, now=now, fast=fast)
+    return _compute_all(P.all_periods_overlapping(*clipped, kinds), org=org, now=now, fast=fast)
 
 
 def open_periods(*, start: dt.date, end: dt.date, kinds: Iterable[str] = P.KINDS) -> list[Period]:
+    """Periods overlapping [start, end] (cut to the period bounds, see data_range) that are not closed."""
+    clipped = P.known_bounds().clip(start, end)
+    if clipped is None:
+        return []
     closed = set(PeriodClose.objects.values_list("period_kind", "period_start"))
-    return [p for p in P.all_periods_overlapping(start, end, list(kinds)) if (p.kind, p.start) not in closed]
+    return [p for p in P.all_periods_overlapping(*clipped, list(kinds)) if (p.kind, p.start) not in closed]
 
 
 def summaries_compute_open(*, now: dt.datetime | None = None) -> ComputeResult:
@@ -553,7 +568,9 @@ def summaries_refresh_for_report(*, report_id: int, now: dt.datetime | None = No
     per level). Closed periods keep their figures; their amendment count is refreshed.
     """
     report = Report.objects.select_related("organization").filter(pk=report_id).first()
-    if report is None:
+    if report is None or not P.known_bounds().contains(report.period_end):
+        # A period outside the bounds (stored before they existed) is in no summary period:
+        # nothing to refresh, rather than a task failing on a year it cannot compute.
         return []
     now = now or timezone.now()
     org = report.organization

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from organizations.models import RoleKind
 from organizations.selectors import organizations_in_scope, scope_q
-from organizations.text import search_key
+from organizations.text import clean_line, search_key
+from resolutions import periods as P
+from resolutions.filters import query_int
 from resolutions.models import Directive
 
 from . import services
@@ -79,11 +81,13 @@ def _report_form(request, *, report: Report | None = None):
                    "period_kind": report.period_kind, "period_start": report.period_start,
                    "period_end": report.period_end, "title": report.title, "body": report.body,
                    "version": report.version}
-    elif request.GET.get("meeting"):
-        meeting = meetings.filter(pk=request.GET["meeting"]).first()
+    elif (meeting_id := query_int(request.GET.get("meeting"))) is not None:
+        # A meeting id that is not a number (or no meeting of the user's) just opens an empty form.
+        meeting = meetings.filter(pk=meeting_id).first()
         if meeting:
+            month = P.period_of(P.MONTH, meeting.date)  # a monthly report covers the whole calendar month
             initial = {"organization": meeting.organization_id, "meeting": meeting.pk, "title": meeting.title,
-                       "period_start": meeting.date.replace(day=1), "period_end": meeting.date,
+                       "period_start": month.start, "period_end": month.end,
                        "kind": "periodic", "period_kind": "month"}
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
@@ -271,7 +275,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def directive_search(request: HttpRequest) -> HttpResponse:
     """Search-as-you-type over the register for adding a link (accent-insensitive)."""
-    key = search_key(request.GET.get("q", ""))
+    key = search_key(clean_line(request.GET.get("q", "")))  # no NUL reaches PostgreSQL
     results = []
     if len(key) >= 2:
         results = list(Directive.objects.filter(Q(search_text__contains=key) | Q(aliases__key__contains=key))

@@ -17,6 +17,7 @@ from .selectors import (
     organization_search,
     subtree_counts,
 )
+from .text import clean_line
 
 #: Search results shown at once; the tree is large, a narrower query is the way to more.
 SEARCH_LIMIT = 50
@@ -29,7 +30,9 @@ def kind_count_rows(counts: dict[str, int]) -> list[tuple[str, int]]:
 
 def organization_list(request: HttpRequest) -> HttpResponse:
     """Accent-insensitive search by name or code ("dang uy khoi" finds "Đảng ủy Khối")."""
-    query = request.GET.get("q", "").strip()
+    # clean_line: a NUL (or any control character) in a query is no part of a name, and
+    # PostgreSQL refuses NUL in text.
+    query = clean_line(request.GET.get("q", ""))
     results = list(organization_search(request.user, query, limit=SEARCH_LIMIT))
     return render(request, "organizations/organization_list.html", {
         "query": query, "results": results, "limit": SEARCH_LIMIT,

@@ -196,10 +196,17 @@ def select_period(org: Organization, kind: str, key: str = "", today: dt.date | 
         try:
             requested = P.parse_period(key)
         except ValueError:
-            error = _("“%(key)s” is not a period; showing the current one.") % {"key": key}
+            error = _("“%(key)s” is not a period; showing the current one.") % {"key": key[:40]}
         else:
             if requested.kind != kind:
                 # The kind was changed in the form: the old key means nothing for the new kind.
+                requested = None
+            elif not P.year_bounds(None, today).admits(requested):
+                # The form checks the register's own bounds (DashboardFilter.period_key); this
+                # guard needs no query and keeps any caller off years whose neighbours or
+                # term cannot be computed (9999, 0001).
+                error = _("Periods run from %(first)s to %(last)s: showing the current one.") % {
+                    "first": P.FIRST_YEAR, "last": today.year + 1}
                 requested = None
     explicit = requested is not None
     if requested is None:

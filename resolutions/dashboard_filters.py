@@ -10,6 +10,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import periods as P
@@ -18,6 +19,20 @@ from .filters import StyledFilterSet
 from .models import ProgressSummary, SummaryPeriod
 from .selectors import register_choices
 from .symbols import DirectiveKind
+
+
+def period_key_error(key: str) -> str:
+    """Why ``key`` cannot be a dashboard's period ("" when it can), in the user's language."""
+    try:
+        period = P.parse_period(key)
+    except ValueError:
+        return gettext("This is not a period (use 2019-11, 2019-Q4, 2019-H2, 2019 or 2016-2020): "
+                       "showing the current one.")
+    bounds = P.known_bounds()
+    if not bounds.admits(period):
+        return gettext("Periods run from %(first)s to %(last)s: showing the current one.") % {
+            "first": bounds.first_year, "last": bounds.last_year}
+    return ""
 
 
 def _unchanged(queryset: QuerySet, name: str, value) -> QuerySet:
@@ -59,9 +74,15 @@ class DashboardFilter(StyledFilterSet):
         register = register_choices()
         self.filters["issuer"].extra["choices"] = register["issuers"]
         self.filters["term"].extra["choices"] = register["terms"]
-        # A bookmarked period without figures is still accepted: the selector says so on the page.
-        self.filters["period"].extra["widget"] = forms.Select(
-            choices=[("", _("Current period"))] + list(period_choices or []))
+        self._period: tuple[str, str] | None = None
+        self.offer_periods(period_choices or [])
+
+    def offer_periods(self, choices: list[tuple[str, str]]) -> None:
+        """The periods the drop-down offers (set before the form is drawn).
+
+        A bookmarked period without figures is still accepted: the selector says so on the page.
+        """
+        self.filters["period"].extra["widget"] = forms.Select(choices=[("", _("Current period"))] + list(choices))
 
     @property
     def form(self) -> forms.Form:
@@ -75,13 +96,27 @@ class DashboardFilter(StyledFilterSet):
         return value if value in P.KINDS else P.MONTH
 
     def period_key(self) -> str:
-        return (self.data.get("period") or "").strip() if self.data else ""
+        """The period asked for, if it is one the dashboards can show; "" (the default period) otherwise.
+
+        Checked here, before any figure is read: a key that is not a period, or a period
+        outside the years of the register (``periods.known_bounds``: year 1 or 9999 cannot
+        be drawn, nor their neighbours computed), falls back to the default period, and the
+        form says why next to the period field (:meth:`directive_filters`).
+        """
+        if self._period is None:
+            key = (self.data.get("period") or "").strip() if self.data else ""
+            self._period = (key, period_key_error(key)) if key else ("", "")
+        key, error = self._period
+        return "" if error else key
 
     def directive_filters(self) -> DirectiveFilters:
         """The validated directive and level filters; invalid values are ignored (and shown)."""
         if not self.is_bound:
             return DirectiveFilters()
         self.form.is_valid()  # fills cleaned_data with the valid fields; the form shows the errors
+        self.period_key()
+        if self._period[1] and "period" not in self.form.errors:
+            self.form.add_error("period", self._period[1])
         data = self.form.cleaned_data
         issuer = data.get("issuer")
         term = data.get("term")

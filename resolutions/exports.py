@@ -43,6 +43,13 @@ def safe_filename(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_text).strip("-") or "table"
 
 
+#: What makes Excel or LibreOffice read a CSV cell as a formula (OWASP's list): a cell
+#: starting with one of these is written with a leading apostrophe, which both show as
+#: text (and Excel hides). A plain number ("-12", "3.5") is left as it is.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
 def _csv_cell(value: Cell) -> str:
     if value is None:
         return ""
@@ -50,9 +57,12 @@ def _csv_cell(value: Cell) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, int | Decimal):
+        return str(value)
     text = str(value)
-    # Never let a spreadsheet run a cell as a formula (CSV injection).
-    if text[:1] in ("=", "+", "-", "@") and not re.fullmatch(r"-?\d+(\.\d+)?", text):
+    # Never let a spreadsheet run a cell as a formula (CSV injection): "=HYPERLINK(…)" in a
+    # unit's name would be a live link in the leader's spreadsheet.
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
 
@@ -60,7 +70,7 @@ def _csv_cell(value: Cell) -> str:
 def to_csv(table: Table) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(table.headers)
+    writer.writerow([_csv_cell(h) for h in table.headers])  # headers name directives too
     for row in table.rows:
         writer.writerow([_csv_cell(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

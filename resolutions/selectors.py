@@ -1,8 +1,9 @@
 """Reads of the directive register.
 
-The register is shared: every signed-in user may read it, so these selectors take no
-scope. They own the joins so that list pages run a fixed number of queries whatever the
-page size.
+The register is shared: every signed-in user may read its directives. What a directive
+asks of each part of the tree is not: a directive's page shows the assignments and
+targets that concern the user (:func:`covering_q`). The selectors own the joins so that
+list pages run a fixed number of queries whatever the page size.
 """
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 
-from organizations.models import Organ, Term
+from organizations.models import Organ, Organization, Term
+from organizations.selectors import scope_paths, scope_q
 
 from .filters import DirectiveFilter
 from .models import Assignment, Directive, Target
@@ -41,10 +43,35 @@ class DirectiveDetail:
     assignment_count: int
     targets: list[Target]
     target_count: int
+    scoped: bool = False  # only the rows that concern the user (not a superuser) are listed
 
 
-def directive_detail(pk: int) -> DirectiveDetail:
-    """One directive with everything its page shows, in a bounded number of queries."""
+def covering_q(user, field: str = "organization") -> Q:
+    """Rows (assignments, targets) at an organisation that concerns the user.
+
+    An assignment at organisation X covers X's whole subtree, so a unit must see what was
+    assigned from above it as well as what it assigned below: rows at an organisation
+    inside the user's scope (``scope_q``), or at an ancestor of — or at — one of the
+    units the user holds a role in. Everything else (another province's assignments,
+    another unit's targets) stays hidden. Superusers see every row.
+    """
+    paths = scope_paths(user)
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    step = Organization.steplen
+    above = sorted({p[:i] for p in paths for i in range(step, len(p) + 1, step)})
+    return scope_q(user, field) | Q(**{f"{field}__path__in": above})
+
+
+def directive_detail(user, pk: int) -> DirectiveDetail:
+    """One directive with what its page shows the user, in a bounded number of queries.
+
+    The directive itself is the shared register's; its assignments and targets are limited
+    to those that concern the user (:func:`covering_q`; targets without an organisation
+    are everyone's).
+    """
     directive = get_object_or_404(
         Directive.objects.select_related("issuer", "term__organization", "term__organ").prefetch_related(
             "aliases",
@@ -55,6 +82,10 @@ def directive_detail(pk: int) -> DirectiveDetail:
     )
     assignments = directive.assignments.select_related("organization").order_by("organization__path", "start")
     targets = directive.targets.select_related("organization").order_by("name")
+    covering = covering_q(user)
+    if covering:  # empty for superusers: every row (and ``Q(…) | Q()`` would drop the "every")
+        assignments = assignments.filter(covering)
+        targets = targets.filter(Q(organization__isnull=True) | covering)
     assignment_rows = list(assignments[:DETAIL_ROWS])
     target_rows = list(targets[:DETAIL_ROWS])
     return DirectiveDetail(
@@ -63,6 +94,7 @@ def directive_detail(pk: int) -> DirectiveDetail:
         assignment_count=_count(assignments, assignment_rows),
         targets=target_rows,
         target_count=_count(targets, target_rows),
+        scoped=not getattr(user, "is_superuser", False),
     )
 
 
@@ -93,11 +125,44 @@ def register_choices() -> dict[str, list[tuple[str, str]]]:
     return choices
 
 
+#: The earliest year of the register and the tree (see earliest_known_year).
+EARLIEST_YEAR_KEY = "periods:earliest-known-year:v1"
+
+
+def earliest_known_year() -> int | None:
+    """The earliest year a term, a directive's issue date or a unit's validity starts; cached.
+
+    The lower bound of every period (``periods.known_bounds``). Every dashboard page with a
+    chosen period asks for it, and a ``MIN`` over the organisation tree is a scan of 120,000
+    rows, so it is kept with the register's choices and forgotten with them
+    (``forget_register_choices``: the same models change it).
+    """
+    cached = cache.get(EARLIEST_YEAR_KEY)
+    if cached is not None:
+        return cached or None  # 0: nothing known
+    q = connection.ops.quote_name
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT (SELECT MIN(start_year) FROM {q(Term._meta.db_table)}),"
+                    f" (SELECT MIN(issue_date) FROM {q(Directive._meta.db_table)}),"
+                    f" (SELECT MIN(valid_from) FROM {q(Organization._meta.db_table)})")
+        term_year, issued, valid_from = cur.fetchone()
+    years = [int(term_year)] if term_year else []
+    years += [_year(d) for d in (issued, valid_from) if d]
+    earliest = min(years, default=0)
+    cache.set(EARLIEST_YEAR_KEY, earliest, 600)
+    return earliest or None
+
+
+def _year(value) -> int:
+    """The year of a date as the database returns it (SQLite gives a string from a subquery)."""
+    return value.year if hasattr(value, "year") else int(str(value)[:4])
+
+
 def forget_register_choices(**kwargs) -> None:
-    """Drop the cached choices now and again when the saving transaction commits.
+    """Drop the cached choices (and earliest year) now and again when the saving transaction commits.
 
     (A request between the two could otherwise cache the rows as they were before the commit.)
     """
-    cache.delete(CHOICES_KEY)
+    cache.delete_many([CHOICES_KEY, EARLIEST_YEAR_KEY])
     if connection.in_atomic_block:
-        transaction.on_commit(lambda: cache.delete(CHOICES_KEY))
+        transaction.on_commit(lambda: cache.delete_many([CHOICES_KEY, EARLIEST_YEAR_KEY]))

@@ -7,16 +7,16 @@ the precomputed summaries, so each page runs the same handful of queries on any 
 """
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import dashboard as D
 from . import exports
-from . import periods as P
+from .dashboard import Window
 from .dashboard_filters import DashboardFilter
+from .filters import query_int
 
 #: Directives drawn in the dashboard's time chart (all of them are in its table).
 CHART_SERIES = 8
@@ -25,12 +25,20 @@ CHART_UNITS = 30
 
 
 def _state(request: HttpRequest, org) -> tuple[DashboardFilter, D.PeriodSelection, D.DirectiveFilters]:
-    """The page's filters and period, validated once for every view."""
-    raw = request.GET
-    kind = (raw.get("period_kind") or "").strip()
-    selection = D.select_period(org, kind if kind in P.KINDS else P.MONTH, (raw.get("period") or "").strip())
-    filterset = DashboardFilter(raw or None, period_choices=selection.choices)
+    """The page's filters and period, validated once for every view.
+
+    The form validates the period first (a bad one falls back to the default, and the form
+    says why); the selector then resolves it, and its periods become the drop-down's choices.
+    """
+    filterset = DashboardFilter(request.GET or None)
+    selection = D.select_period(org, filterset.period_kind_value(), filterset.period_key())
+    filterset.offer_periods(selection.choices)
     return filterset, selection, filterset.directive_filters()
+
+
+def _page(request: HttpRequest, name: str = "page") -> int:
+    """A page number from the query string: anything but a plain positive number is page 1."""
+    return query_int(request.GET.get(name), maximum=Window.MAX_PAGE) or 1
 
 
 def _querystring(request: HttpRequest, **overrides) -> str:
@@ -77,7 +85,7 @@ def dashboard_org(request: HttpRequest, org_id: int) -> HttpResponse:
 def _dashboard(request: HttpRequest, org) -> HttpResponse:
     filterset, selection, filters = _state(request, org)
     exporting = bool(request.GET.get("export"))
-    board = D.dashboard(org, selection, filters, request.GET.get("page"), export_all=exporting,
+    board = D.dashboard(org, selection, filters, _page(request), export_all=exporting,
                         with_trend=not exporting or request.GET.get("table") == "trend")
     tables = exports.dashboard_tables(board, for_page=not exporting)
     response = _export(request, tables, f"dashboard-{org.code}-{selection.period.key}")
@@ -100,7 +108,7 @@ def dashboard_directive(request: HttpRequest, org_id: int, directive_id: int) ->
     org = D.dashboard_organization_or_404(request.user, org_id)
     directive = D.directive_or_404(directive_id)
     filterset, selection, filters = _state(request, org)
-    drill = D.directive_drill(org, directive, selection, filters, request.GET.get("page"))
+    drill = D.directive_drill(org, directive, selection, filters, _page(request))
     tables = exports.drill_tables(drill, for_page=not request.GET.get("export"))
     response = _export(request, tables, f"{directive.symbol or directive.pk}-{org.code}-{selection.period.key}")
     if response:
@@ -127,7 +135,7 @@ def dashboard_matrix(request: HttpRequest, org_id: int) -> HttpResponse:
     """Units below × directives: a heat map of coverage with the status of every cell."""
     org = D.dashboard_organization_or_404(request.user, org_id)
     filterset, selection, filters = _state(request, org)
-    m = D.matrix(org, selection, filters, request.GET.get("page"), request.GET.get("cols"))
+    m = D.matrix(org, selection, filters, _page(request), _page(request, "cols"))
     tables = exports.matrix_tables(m)
     response = _export(request, tables, f"matrix-{org.code}-{selection.period.key}")
     if response:
@@ -139,7 +147,11 @@ def dashboard_matrix(request: HttpRequest, org_id: int) -> HttpResponse:
 
 @require_GET
 def plain_page(request: HttpRequest) -> HttpResponse:
-    """Benchmark baseline: the site's layout with 100 rows from one query (staff only)."""
-    if not (request.user.is_staff or request.user.is_superuser):
-        raise PermissionDenied
+    """Benchmark baseline: the site's layout with 100 rows from one query (operators only).
+
+    The rows are units of the whole country, whoever asks, so only superusers (the
+    operators who run the benchmark) may see it; for anyone else the page does not exist.
+    """
+    if not request.user.is_superuser:
+        raise Http404
     return render(request, "dashboard/plain.html", {"rows": D.plain_rows(100)})

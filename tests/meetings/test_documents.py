@@ -124,3 +124,55 @@ def test_pages_are_for_leaders_in_scope(world, media, client, make_user, django_
     assert client.get(reverse("summary-document", args=[doc.pk])).status_code == 404
     assert client.get(reverse("summary-overview", args=[t["ROOT"].pk])).status_code == 404
     assert client.post(reverse("summary-document-request", args=[t["ROOT"].pk]), {"period": "2019-03"}).status_code == 404
+
+
+def test_names_never_become_formulas_and_control_characters_never_break_a_document(world, media):  # noqa: F811
+    """A unit named "=HYPERLINK(…)", another with a vertical tab pasted from Word, stored before the forms cleaned
+    names: both documents are still written, the formula stays text and the tab becomes a space."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from meetings.documents import build_xlsx
+    from meetings.summaries import compute_period
+    from organizations.models import Organization
+
+    t, d = world["tree"], world["d"]
+    Organization.objects.filter(pk=t["A2"].pk).update(name='=HYPERLINK("http://x.example","Bấm vào")')
+    Organization.objects.filter(pk=t["B1"].pk).update(name="Đảng bộ\x0bcơ sở B1\x1b")
+    type(d).objects.filter(pk=d.pk).update(title="=1+1 Về công tác\x0c cán bộ")
+    compute_period(MARCH, now=NOW)
+    data = collect(organization=t["ROOT"], period=MARCH, recompute=False)
+    paragraphs, tables = docx_text(build_docx(data))
+    assert sorted(r[0] for r in tables[2][1:]) == ['=HYPERLINK("http://x.example","Bấm vào")', "Đảng bộ cơ sở B1"]
+    assert any("=1+1 Về công tác  cán bộ" in p for p in paragraphs)
+
+    content = build_xlsx(data)
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        sheets = [package.read(n).decode() for n in package.namelist() if n.startswith("xl/worksheets/")]
+    assert sheets and not any("<f>" in s or "<f " in s for s in sheets)  # not one formula in the workbook
+    wb = load_workbook(io.BytesIO(content))
+    missing = {r[1] for r in wb["Chưa báo cáo"].iter_rows(min_row=2, values_only=True)}
+    assert missing == {'=HYPERLINK("http://x.example","Bấm vào")', "Đảng bộ cơ sở B1"}
+    assert wb["Tổng hợp"]["B3"].value == "=1+1 Về công tác  cán bộ" and wb["Tổng hợp"]["B3"].data_type == "s"
+
+
+@pytest.mark.vietnamese
+def test_summary_pages_refuse_year_9999_in_vietnamese_and_show_the_latest_month(world, client, make_user):  # noqa: F811
+    """The period typed comes back in its field with the reason; the page shows the latest month with figures."""
+    from meetings.summaries import compute_period
+
+    t = world["tree"]
+    compute_period(MARCH, now=NOW)
+    client.force_login(make_user("leader_root", t["ROOT"], RoleKind.LEADER))
+    for name in ("summary-overview", "summary-missing"):
+        response = client.get(reverse(name, args=[t["ROOT"].pk]), {"period": "9999-12"})
+        assert response.status_code == 200 and response.context["period"] == MARCH
+        page = response.content.decode()
+        assert "Các kỳ chỉ tính từ năm 2016 đến năm" in page and "Đang hiển thị Tháng 03/2019." in page
+        assert 'value="9999-12"' in page
+    response = client.get(reverse("summary-overview", args=[t["ROOT"].pk]), {"period": "tháng 13"})
+    assert "Đây không phải là một kỳ" in response.content.decode() and 'value="tháng 13"' in response.content.decode()
+    # A document for such a period is not requested: back to the page, with the reason.
+    response = client.post(reverse("summary-document-request", args=[t["ROOT"].pk]), {"period": "9999-12"}, follow=True)
+    assert not SummaryDocument.objects.exists() and "Các kỳ chỉ tính từ năm 2016" in response.content.decode()

@@ -395,3 +395,62 @@ def test_fast_path_equals_portable_path(seed):
     assert portable and snapshot() == portable
     S.summaries_compute(start=H1.start, end=H1.end, now=NOW, fast=False)
     assert snapshot() == portable
+
+
+# ----------------------------------------------------------------------------------------
+# Rows stored before the period bounds existed (issue 13: one staff user stopped every summary)
+# ----------------------------------------------------------------------------------------
+@pytest.fixture
+def april_2019(monkeypatch):
+    """Today is 8 April 2019: the nightly range then ends today (and the bounds in 2020)."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: dt.date(2019, 4, 8))
+
+
+def _stray(world, start: dt.date, end: dt.date) -> Report:
+    """A counted report whose period was written straight into the table (as old rows were)."""
+    r = report(world["tree"]["A2"], period=MARCH, submitted=at(2019, 4, 2),
+               links=[(world["d"], Assessment.DONE, {world["sum"]: 50})])
+    Report.objects.filter(pk=r.pk).update(period_start=start, period_end=end)
+    return r
+
+
+def test_a_report_of_year_9999_does_not_stop_the_nightly_recompute(world, april_2019):
+    S.summaries_compute_open(now=NOW)
+    before = snapshot()
+    stray = _stray(world, dt.date(9999, 12, 1), dt.date(9999, 12, 31))
+    result = S.summaries_compute_open(now=NOW)  # used to fail for everyone: "year 10000 is out of range"
+    assert result.periods and snapshot() == before  # everyone's figures, the stray report in none
+    assert S.summaries_refresh_for_report(report_id=stray.pk, now=NOW) == []  # its submit's refresh
+    assert [p.period for p in S.summaries_compute(start=dt.date(9999, 1, 1), end=dt.date(9999, 12, 31)).periods] == []
+
+
+def test_a_report_of_year_0001_does_not_multiply_the_nightly_periods(world, april_2019):
+    periods = S.open_periods(start=S.data_range()[0], end=S.data_range()[1])
+    _stray(world, dt.date(1, 1, 1), dt.date(1, 1, 31))
+    assert S.data_range() == (dt.date(2019, 1, 1), dt.date(2019, 4, 8))
+    assert S.open_periods(start=S.data_range()[0], end=S.data_range()[1]) == periods
+    assert len(periods) == 9  # 4 months, 2 quarters, a half-year, the year and the term
+    # Even asked for explicitly, the range is cut to the bounds (the register starts in 2016).
+    assert len(S.open_periods(start=dt.date(1, 1, 1), end=dt.date(2019, 4, 8))) < 200
+
+
+def test_report_service_refuses_periods_out_of_bounds_or_misaligned(world, make_user):
+    from django.core.exceptions import ValidationError
+
+    from meetings import services
+
+    staff = make_user("staff_a2", world["tree"]["A2"], "staff")
+    base = {"actor": staff, "organization": world["tree"]["A2"], "kind": "periodic", "title": "Báo cáo",
+            "body": "Nội dung."}
+    with pytest.raises(ValidationError) as exc:
+        services.report_create(**base, period_kind="month", period_start=dt.date(9999, 12, 1),
+                               period_end=dt.date(9999, 12, 31))
+    assert set(exc.value.message_dict) == {"period_start", "period_end"}
+    assert "between 2016 and" in exc.value.message_dict["period_end"][0]
+    with pytest.raises(ValidationError) as exc:
+        services.report_create(**base, period_kind="month", period_start=dt.date(2019, 3, 1),
+                               period_end=dt.date(2019, 3, 30))
+    assert "It should end on 31/03/2019." in exc.value.message_dict["period_end"][0]
+    ok = services.report_create(**base, period_kind="quarter", period_start=dt.date(2019, 1, 1),
+                                period_end=dt.date(2019, 3, 31))
+    assert ok.pk

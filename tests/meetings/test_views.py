@@ -10,6 +10,7 @@ from meetings.models import (
     CitedSpan,
     MeetingParticipant,
     ParticipantRole,
+    Report,
     ReportStatus,
     TargetContribution,
 )
@@ -259,3 +260,63 @@ def test_report_detail_query_count_does_not_grow_with_links(client, tree, staff_
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(reverse("report-detail", args=[large.pk])).content.decode()
     assert page.count("<mark") == 6
+
+
+# ----------------------------------------------------------------------------------------
+# Bounded, aligned periods and strict parameters (issue 13)
+# ----------------------------------------------------------------------------------------
+def _report_form(org, **extra) -> dict:
+    return {"organization": org.pk, "kind": "periodic", "period_kind": "month", "period_start": "01/03/2019",
+            "period_end": "31/03/2019", "title": "Báo cáo tháng 3/2019", "body": "Chi bộ thực hiện Chỉ thị 05-CT/TW.",
+            **extra}
+
+
+@pytest.mark.vietnamese
+def test_a_report_for_december_9999_is_refused_next_to_its_dates_in_vietnamese(client, tree, staff_a):
+    DirectiveFactory()  # the register starts with its term in 2016
+    response = client.post(reverse("report-create"), _report_form(
+        tree["A1"], period_start="01/12/9999", period_end="31/12/9999", title="Tiêu đề đã gõ"))
+    assert response.status_code == 200 and not Report.objects.exists()
+    form = response.context["form"]
+    assert "Kỳ báo cáo phải nằm trong khoảng từ năm 2016 đến năm" in form.errors["period_start"][0]
+    page = response.content.decode()
+    assert 'value="Tiêu đề đã gõ"' in page and 'value="31/12/9999"' in page and "Chi bộ thực hiện Chỉ thị" in page
+
+
+def test_a_monthly_report_must_cover_its_calendar_month(client, tree, staff_a):
+    response = client.post(reverse("report-create"), _report_form(tree["A1"], period_end="30/03/2019"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["period_end"] == [
+        "A monthly report covers one calendar month, from its first to its last day. It should end on 31/03/2019."]
+    response = client.post(reverse("report-create"), _report_form(tree["A1"], period_kind="quarter",
+                                                                 period_start="01/02/2019", period_end="30/04/2019"))
+    assert "It should start on 01/01/2019." in response.context["form"].errors["period_start"][0]
+    assert client.post(reverse("report-create"), _report_form(tree["A1"])).status_code == 302
+
+
+def test_names_lose_control_and_invisible_characters_on_input(client, tree, staff_a):
+    response = client.post(reverse("report-create"), _report_form(tree["A1"], title="Báo cáo\x0btháng 3\u200b\u202e"))
+    assert response.status_code == 302
+    assert Report.objects.get().title == "Báo cáo tháng 3"
+    response = client.post(reverse("report-create"), _report_form(tree["A1"], title="\u200b\x0b\u202e"))
+    assert response.context["form"].errors["title"] == ["This field is required."]
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "²", "9" * 30, "1.5"])
+def test_a_meeting_id_that_is_not_one_opens_an_empty_report_form(client, tree, staff_a, value):
+    response = client.get(reverse("report-create"), {"meeting": value})
+    assert response.status_code == 200 and response.context["form"].initial == {}
+
+
+def test_a_report_from_a_meeting_covers_the_meetings_month(client, tree, staff_a):
+    meeting = MeetingFactory(organization=tree["A1"], date=dt.date(2019, 2, 14))
+    initial = client.get(reverse("report-create"), {"meeting": meeting.pk}).context["form"].initial
+    assert (initial["period_start"], initial["period_end"]) == (dt.date(2019, 2, 1), dt.date(2019, 2, 28))
+
+
+@pytest.mark.parametrize("value", ["²", "abc", "-1", "9" * 25])
+def test_report_list_ignores_an_organisation_that_is_no_id(client, tree, staff_a, value):
+    ReportFactory(organization=tree["A1"])
+    response = client.get(reverse("report-list"), {"organization": value})
+    assert response.status_code == 200
+    assert len(response.context["reports"]) == 1 and response.context["filter"].form.errors["organization"]

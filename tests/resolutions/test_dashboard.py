@@ -280,6 +280,28 @@ def test_bad_period_is_reported_not_an_error(boss, world):
     assert "is not a period" in response.content.decode()
 
 
+@pytest.mark.parametrize("kind, key", [("month", "0001-01"), ("month", "9999-12"), ("quarter", "9999-Q4"),
+                                       ("half", "0001-H1"), ("year", "9999"), ("term", "0001-0005"),
+                                       ("term", "9991-9995"), ("month", "2100-01")])
+def test_a_period_outside_the_register_years_falls_back_and_says_why_next_to_the_field(boss, world, kind, key):
+    """Years 0001 and 9999 used to answer 500 on every dashboard page."""
+    d = world.directives[0]
+    for url in (reverse("dashboard"), reverse("dashboard-directive", args=[world.root.pk, d.pk]),
+                reverse("dashboard-matrix", args=[world.root.pk])):
+        response = boss.get(url, {"period_kind": kind, "period": key})
+        assert response.status_code == 200
+        assert response.context["filter"].form.errors["period"] == [
+            f"Periods run from 2016 to {timezone.localdate().year + 1}: showing the current one."]
+        assert response.context["period"].kind == kind and P.known_bounds().admits(response.context["period"])
+
+
+@pytest.mark.vietnamese
+def test_a_period_that_is_no_period_is_said_in_vietnamese(boss, world):
+    response = boss.get(reverse("dashboard"), {"period_kind": "month", "period": "٢٠١٩-١١"})
+    assert response.status_code == 200
+    assert "Đây không phải là một kỳ" in response.content.decode()
+
+
 # ----------------------------------------------------------------------------------------
 # Drill-down
 # ----------------------------------------------------------------------------------------
@@ -534,8 +556,12 @@ def test_superuser_starts_at_the_root(client, world):
     assert client.get(reverse("dashboard-plain")).status_code == 200
 
 
-def test_plain_benchmark_page_is_staff_only(boss):
-    assert boss.get(reverse("dashboard-plain")).status_code == 403
+def test_plain_benchmark_page_is_for_operators_only(boss):
+    """It lists units of the whole country: a leader, or a user with is_staff, finds no such page."""
+    assert boss.get(reverse("dashboard-plain")).status_code == 404
+    staff = UserFactory(username="django-staff", is_staff=True)
+    boss.force_login(staff)
+    assert boss.get(reverse("dashboard-plain")).status_code == 404
 
 
 # ----------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The XLSX and CSV files a leader downloads, read back as a spreadsheet program would."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import re
@@ -39,6 +40,16 @@ def test_csv_has_a_bom_and_the_same_cells():
     assert text.startswith("\ufeff")
     assert "Chi bộ 1 — Phường Bến Nghé" in text and "12.5" in text
     assert "'=SUM(A1:A9)" in text  # a spreadsheet opening the CSV shows it as text
+
+
+@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1+1",
+                                  "\r=1+1", "=1+1"])
+def test_csv_never_writes_a_formula(cell):
+    """Every cell (headers too) that a spreadsheet would run starts with an apostrophe; numbers stay numbers."""
+    data = to_csv(Table(name="t", title="T", headers=["Unit", cell], rows=[[cell, -5, Decimal("-1.5"), "-12"]]))
+    header, row = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert header == ["Unit", "'" + cell]
+    assert row == ["'" + cell, "-5", "-1.5", "-12"]
 
 
 def read_back(data: bytes) -> list[tuple]:

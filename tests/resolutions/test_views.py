@@ -117,3 +117,44 @@ def test_detail_shows_register_data_and_links_to_reports(reader, tree):
 
 def test_unknown_directive_is_404(reader):
     assert reader.get(reverse("directive-detail", args=[424242])).status_code == 404
+
+
+def test_directive_page_shows_only_assignments_and_targets_covering_the_users_units(client, tree, make_user):
+    """Staff of a grassroots unit see what was assigned to it, below it and above it — not their
+    sibling's, another district's or another province's assignments and targets."""
+    from organizations.models import OrgKind
+    from tests.factories import UserFactory, make_org
+
+    other_province = make_org(code="HN", kind=OrgKind.PROVINCE, name="Thành ủy Tỉnh Khác")
+    other_bloc = make_org(other_province, code="HN-K", kind=OrgKind.BLOC, name="Đảng ủy Khối Tỉnh Khác")
+    d = DirectiveFactory(title="Về công tác kiểm tra")
+    for org, start in [(tree["ROOT"], 1), (tree["A"], 2), (tree["A1"], 3), (tree["A1a"], 4), (tree["A2"], 5),
+                       (tree["B"], 6), (other_province, 7), (other_bloc, 8)]:
+        AssignmentFactory(directive=d, organization=org, start=dt.date(2019, 1, start))
+    TargetFactory(directive=d, name="Chỉ tiêu chung", organization=None)
+    TargetFactory(directive=d, name="Chỉ tiêu của Khối A", organization=tree["A"])
+    TargetFactory(directive=d, name="Chỉ tiêu của Quận B", organization=tree["B1"])
+    TargetFactory(directive=d, name="Chỉ tiêu của tỉnh khác", organization=other_bloc)
+
+    client.force_login(make_user("staff_a1", tree["A1"]))
+    response = client.get(reverse("directive-detail", args=[d.pk]))
+    detail = response.context["detail"]
+    assert [a.organization.code for a in detail.assignments] == ["ROOT", "A", "A1", "A1a"]
+    assert detail.assignment_count == 4
+    assert {t.name for t in detail.targets} == {"Chỉ tiêu chung", "Chỉ tiêu của Khối A"}
+    page = response.content.decode()
+    assert "Đảng ủy Khối Tỉnh Khác" not in page and "Quận ủy B" not in page and "Chỉ tiêu của Quận B" not in page
+    assert 'data-testid="scope-note"' in page
+
+    client.force_login(UserFactory(username="operator", is_superuser=True))
+    detail = client.get(reverse("directive-detail", args=[d.pk])).context["detail"]
+    assert detail.assignment_count == 8 and len(detail.targets) == 4
+
+
+def test_directive_page_of_a_user_without_role_lists_no_assignment(client, tree, make_user):
+    d = DirectiveFactory()
+    AssignmentFactory(directive=d, organization=tree["ROOT"])
+    TargetFactory(directive=d, name="Chỉ tiêu chung", organization=None)
+    client.force_login(make_user("nobody"))
+    detail = client.get(reverse("directive-detail", args=[d.pk])).context["detail"]
+    assert detail.assignments == [] and [t.name for t in detail.targets] == ["Chỉ tiêu chung"]
