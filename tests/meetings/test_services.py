@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import unicodedata
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -74,14 +75,15 @@ def test_second_save_from_a_stale_version_is_refused(tree, people):
 
 def test_workflow_submit_accept_by_leader_above(tree, people):
     report = draft(people["staff_a1"], tree["A1a"])
-    submitted = services.report_submit(actor=people["staff_a1"], report_id=report.pk)
+    submitted = services.report_submit(actor=people["staff_a1"], report_id=report.pk, expected_version=report.version)
     assert submitted.status == ReportStatus.SUBMITTED and submitted.submitted_at
     with pytest.raises(ValidationError):
         services.report_update(actor=people["staff_a1"], report_id=report.pk, expected_version=submitted.version,
                                title="sửa sau khi nộp")
-    with pytest.raises(PermissionDenied):
-        services.report_accept(actor=people["leader_b"], report_id=report.pk)  # sibling subtree
-    accepted = services.report_accept(actor=people["leader_a1"], report_id=report.pk)  # A1 is above A1a
+    with pytest.raises(PermissionDenied):  # sibling subtree
+        services.report_accept(actor=people["leader_b"], report_id=report.pk, expected_version=submitted.version)
+    accepted = services.report_accept(actor=people["leader_a1"], report_id=report.pk,  # A1 is above A1a
+                                      expected_version=submitted.version)
     assert accepted.status == ReportStatus.ACCEPTED and accepted.reviewed_by == people["leader_a1"]
     actions = list(accepted.events.values_list("action", flat=True))
     assert actions == ["created", "submitted", "accepted"]
@@ -89,17 +91,19 @@ def test_workflow_submit_accept_by_leader_above(tree, people):
 
 def test_a_leader_cannot_accept_their_own_level(tree, people):
     report = draft(people["staff_a"], tree["A"])
-    services.report_submit(actor=people["staff_a"], report_id=report.pk)
+    submitted = services.report_submit(actor=people["staff_a"], report_id=report.pk, expected_version=report.version)
     with pytest.raises(PermissionDenied):
-        services.report_accept(actor=people["leader_a"], report_id=report.pk)
+        services.report_accept(actor=people["leader_a"], report_id=report.pk, expected_version=submitted.version)
 
 
 def test_return_needs_a_reason_and_reopens_for_editing(tree, people):
     report = draft(people["staff_a1"], tree["A1a"])
-    services.report_submit(actor=people["staff_a1"], report_id=report.pk)
+    submitted = services.report_submit(actor=people["staff_a1"], report_id=report.pk, expected_version=report.version)
     with pytest.raises(ValidationError):
-        services.report_return(actor=people["leader_a"], report_id=report.pk, reason="   ")
-    returned = services.report_return(actor=people["leader_a"], report_id=report.pk, reason="Thiếu số liệu tháng 3")
+        services.report_return(actor=people["leader_a"], report_id=report.pk, reason="   ",
+                               expected_version=submitted.version)
+    returned = services.report_return(actor=people["leader_a"], report_id=report.pk, reason="Thiếu số liệu tháng 3",
+                                      expected_version=submitted.version)
     assert returned.status == ReportStatus.RETURNED and returned.review_note == "Thiếu số liệu tháng 3"
     edited = services.report_update(actor=people["staff_a1"], report_id=report.pk, expected_version=returned.version,
                                     body=BODY + "\nBổ sung số liệu.")
@@ -114,19 +118,22 @@ def test_links_with_spans_and_contributions(tree, people):
     report = draft(people["staff_a1"], tree["A1a"])
     start = report.body.index("Chỉ thị")
     end = report.body.index(" của")
-    links = services.report_set_links(actor=people["staff_a1"], report=report, links=[
+    saved = services.report_set_links(actor=people["staff_a1"], report_id=report.pk, expected_version=1, links=[
         services.LinkInput(directive_id=directive.pk, assessment="done", note="Đã quán triệt",
-                           spans=[(start, end)], contributions={target.pk: "12,5"}),
+                           spans=[(start, end)], contributions={target.pk: Decimal("12.5")}),
     ])
-    link = links[0]
+    assert saved.version == 2, "links are part of the report: saving them is a new version"
+    link = saved.links.get()
     assert link.spans.get().text == "Chỉ thị số 05-CT/TW"
     assert str(link.contributions.get().value) == "12.50"
-    with pytest.raises(ValidationError):
-        services.report_set_links(actor=people["staff_a1"], report=report, links=[
+    with pytest.raises(ValidationError) as err:
+        services.report_set_links(actor=people["staff_a1"], report_id=report.pk, expected_version=2, links=[
             services.LinkInput(directive_id=directive.pk, contributions={target.pk: "mười"})])
-    services.report_set_links(actor=people["staff_a1"], report=report, links=[])
+    assert f"link-{directive.pk}-target-{target.pk}" in err.value.message_dict
+    assert saved.links.get().note == "Đã quán triệt", "a refused save changes nothing"
+    services.report_set_links(actor=people["staff_a1"], report_id=report.pk, expected_version=2, links=[])
     assert report.links.count() == 0
-    assert list(report.events.values_list("action", flat=True)) == ["created", "linked", "unlinked"]
+    assert list(report.events.values_list("action", flat=True)) == ["created", "links", "links"]
 
 
 def _docx_bytes(text: str) -> bytes:
