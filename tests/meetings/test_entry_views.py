@@ -108,7 +108,7 @@ def test_links_step_saves_confirmed_links_and_submits(client, tree, staff):
     response = client.post(reverse("report-links", args=[report.pk]), {
         "directive": [str(directive.pk)], f"link-{directive.pk}-keep": "on",
         f"link-{directive.pk}-assessment": "done", f"link-{directive.pk}-note": "Đã hoàn thành",
-        f"link-{directive.pk}-spans": "17:33", "submit": "1",
+        f"link-{directive.pk}-spans": "17:33", "submit": "1", "version": str(report.version),
     })
     assert response.status_code == 302
     report.refresh_from_db()
