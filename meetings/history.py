@@ -148,17 +148,17 @@ def _text(value) -> str:
 
 def _report_fields() -> dict[str, tuple[str, Callable[[object], str]]]:
     """Each field an event may name: its label in the user's language and how to show a value."""
-    return {
+    return {  # in the order the page lists them: the short facts first, the text last
+        "status": (_("Status"), _choice(ReportStatus.choices)),
         "title": (_("Title"), _text),
-        "body": (_("Text"), _text),
+        "organization": (_("Organisation"), _text),
+        "meeting": (_("Meeting"), _text),
         "kind": (_("Kind of report"), _choice(ReportKind.choices)),
         "period_kind": (_("Reporting period"), _choice(PeriodKind.choices)),
         "period_start": (_("Period start"), _date),
         "period_end": (_("Period end"), _date),
-        "organization": (_("Organisation"), _text),
-        "meeting": (_("Meeting"), _text),
-        "status": (_("Status"), _choice(ReportStatus.choices)),
         "file": (_("File"), _text),
+        "body": (_("Text"), _text),
     }
 
 
@@ -212,7 +212,8 @@ def history(events: list[ReportEvent]) -> list[HistoryEntry]:
     for event in events:
         entry = HistoryEntry(event=event)
         changes = event.changes if isinstance(event.changes, dict) else {}
-        for key, value in changes.items():
+        order = {key: i for i, key in enumerate([*labels, "organization_id", "meeting_id"])}
+        for key, value in sorted(changes.items(), key=lambda item: order.get(item[0], len(order))):
             if key == "links" and isinstance(value, list):
                 entry.links.extend(_link_change(item) for item in value if isinstance(item, dict))
             elif key == "directive":  # old format: one event per linked or unlinked directive

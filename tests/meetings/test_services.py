@@ -181,3 +181,123 @@ def test_upload_size_limit(tree, people, settings, tmp_path):
     with pytest.raises(ValidationError) as err:
         services.attachment_add(actor=people["staff_a1"], report=report, name="big.txt", data=b"a" * 1001)
     assert "limit" in " ".join(err.value.messages)
+
+
+# --- a refused edit commits nothing, uploads included ------------------------------------------------
+
+def _files(root) -> list:
+    return [p for p in root.rglob("*") if p.is_file()]
+
+
+def test_a_stale_edit_carrying_an_upload_leaves_no_attachment_no_file_no_event(tree, people, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    report = draft(people["staff_a1"], tree["A1a"])
+    services.report_update(actor=people["staff_a"], report_id=report.pk, expected_version=1, title="Bản đã lưu")
+    events = list(report.events.values_list("action", flat=True))
+    with pytest.raises(services.ConcurrentEditError):
+        services.report_update(actor=people["staff_a1"], report_id=report.pk, expected_version=1, body="",
+                               attachment=services.UploadInput("bao-cao.txt", "Nghị quyết 54".encode()))
+    assert report.attachments.count() == 0
+    assert _files(tmp_path) == []
+    assert list(report.events.values_list("action", flat=True)) == events
+
+
+def test_an_edit_refused_after_the_file_was_written_removes_the_file(tree, people, settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+    report = draft(people["staff_a1"], tree["A1a"])
+
+    def broken_event(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "_event", broken_event)
+    with pytest.raises(RuntimeError):
+        services.report_update(actor=people["staff_a1"], report_id=report.pk, expected_version=1, body="Mới",
+                               attachment=services.UploadInput("a.txt", b"Chi thi 05"))
+    assert _files(tmp_path) == [] and report.attachments.count() == 0
+    assert Report.objects.get(pk=report.pk).version == 1
+
+
+def test_an_edit_with_an_upload_keeps_the_file_and_takes_its_text_when_none_was_typed(tree, people, settings,
+                                                                                      tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    report = draft(people["staff_a1"], tree["A1a"])
+    saved = services.report_update(actor=people["staff_a1"], report_id=report.pk, expected_version=1, body=" ",
+                                   attachment=services.UploadInput("bao-cao.docx", _docx_bytes("Nội dung từ tệp")))
+    assert saved.version == 2 and saved.body == "Nội dung từ tệp"
+    assert saved.attachments.get().original_name == "bao-cao.docx" and len(_files(tmp_path)) == 1
+    assert list(saved.events.values_list("action", flat=True)) == ["created", "attached", "edited"]
+
+
+def test_a_bad_file_with_an_edit_changes_nothing(tree, people, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    report = draft(people["staff_a1"], tree["A1a"])
+    with pytest.raises(ValidationError):
+        services.report_update(actor=people["staff_a1"], report_id=report.pk, expected_version=1, title="Mới",
+                               attachment=services.UploadInput("virus.exe", b"MZ"))
+    report.refresh_from_db()
+    assert (report.version, report.title, report.attachments.count()) == (1, "Báo cáo tháng 3/2019", 0)
+
+
+# --- the workflow carries the version; nobody reviews their own report ----------------------------
+
+def test_an_author_who_made_themselves_a_leader_cannot_accept_or_return_their_report(tree, people, make_user):
+    from tests.factories import grant
+
+    admin = make_user("admin_a1", tree["A1"], RoleKind.ADMIN)
+    grant(admin, tree["A1"], RoleKind.LEADER)  # the self-approval of the issue
+    report = draft(admin, tree["A1a"])
+    submitted = services.report_submit(actor=admin, report_id=report.pk, expected_version=1)
+    assert not services.can_review_report(admin, submitted)
+    with pytest.raises(PermissionDenied, match="cannot review it"):
+        services.report_accept(actor=admin, report_id=report.pk, expected_version=submitted.version)
+    with pytest.raises(PermissionDenied, match="cannot review it"):
+        services.report_return(actor=admin, report_id=report.pk, expected_version=submitted.version, reason="Tự trả")
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
+    assert services.can_review_report(people["leader_a1"], submitted)
+    services.report_accept(actor=people["leader_a1"], report_id=report.pk, expected_version=submitted.version)
+
+
+def test_someone_who_edited_the_report_cannot_review_it(tree, people, make_user):
+    from tests.factories import grant
+
+    editor = make_user("editor_a1", tree["A1"], RoleKind.STAFF)
+    grant(editor, tree["A1"], RoleKind.LEADER)
+    report = draft(people["staff_a1"], tree["A1a"])
+    services.report_update(actor=editor, report_id=report.pk, expected_version=1, title="Sửa bởi người duyệt")
+    submitted = services.report_submit(actor=people["staff_a1"], report_id=report.pk, expected_version=2)
+    with pytest.raises(PermissionDenied):
+        services.report_accept(actor=editor, report_id=report.pk, expected_version=submitted.version)
+
+
+def test_a_stale_submit_accept_or_return_is_refused_and_changes_nothing(tree, people):
+    report = draft(people["staff_a1"], tree["A1a"])
+    services.report_update(actor=people["staff_a"], report_id=report.pk, expected_version=1, body=BODY + " Thêm.")
+    with pytest.raises(services.ConcurrentEditError):
+        services.report_submit(actor=people["staff_a1"], report_id=report.pk, expected_version=1)
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.DRAFT
+
+    seen = services.report_submit(actor=people["staff_a1"], report_id=report.pk, expected_version=2).version
+    # Another leader returns it, the staff change the text and submit again: the version read is stale.
+    services.report_return(actor=people["leader_a1"], report_id=report.pk, expected_version=seen, reason="Bổ sung")
+    services.report_update(actor=people["staff_a1"], report_id=report.pk, expected_version=seen + 1,
+                           body="Một văn bản khác hẳn.")
+    services.report_submit(actor=people["staff_a1"], report_id=report.pk, expected_version=seen + 2)
+    with pytest.raises(services.ConcurrentEditError):
+        services.report_accept(actor=people["leader_a"], report_id=report.pk, expected_version=seen)
+    with pytest.raises(services.ConcurrentEditError):
+        services.report_return(actor=people["leader_a"], report_id=report.pk, expected_version=seen, reason="Cũ")
+    stored = Report.objects.get(pk=report.pk)
+    assert stored.status == ReportStatus.SUBMITTED and stored.reviewed_by == people["leader_a1"]
+
+
+# --- history keeps what changed -------------------------------------------------------------------
+
+def test_an_edit_records_full_values_and_names_not_ids(tree, people):
+    report = draft(people["staff_a1"], tree["A1a"])
+    services.report_update(actor=people["staff_a"], report_id=report.pk, expected_version=1,
+                           body=BODY + "\nBổ sung kết quả.", organization_id=tree["A1b"].pk,
+                           period_end=dt.date(2019, 3, 30))
+    changes = report.events.get(action="edited").changes
+    assert changes["body"] == [BODY, BODY + "\nBổ sung kết quả."]
+    assert changes["organization"] == ["Chi bộ A1a", "Chi bộ A1b"]
+    assert changes["period_end"] == ["2019-03-31", "2019-03-30"]
