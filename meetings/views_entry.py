@@ -156,8 +156,11 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                           meetings=form.fields["meeting"].queryset)
         form.is_valid()
     status = 409 if conflict is not None else 200
-    return render(request, "meetings/report_form.html", {"form": form, "report": report, "conflict": conflict},
-                  status=status)
+    return render(request, "meetings/report_form.html", {
+        "form": form, "report": report, "conflict": conflict,
+        # A browser cannot be given a file back: say so, since the file was not kept.
+        "upload_dropped": conflict is not None and bool(request.FILES.get("upload")),
+    }, status=status)
 
 
 def _last_editor(report: Report) -> str:

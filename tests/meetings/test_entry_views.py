@@ -144,6 +144,7 @@ def test_a_stale_edit_carrying_an_upload_commits_nothing(client, tree, staff, ma
     response = client.post(reverse("report-edit", args=[report.pk]),
                            {**form_data(tree["A1"], version=1, body=""), "upload": upload})
     assert response.status_code == 409
+    assert "The file you chose was not attached: choose it again before you save." in response.content.decode()
     assert report.attachments.count() == 0
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
     assert report.events.count() == events
