@@ -239,11 +239,6 @@ class LinkRowForm(NFCFormMixin, forms.Form):
     def contribution_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith("target-")]
 
-    @property
-    def kept(self) -> bool:
-        """Whether the user ticked the row (as sent, or as drawn when the row was not sent)."""
-        return bool(self["keep"].value())
-
     def clean_spans(self) -> list[tuple[int, int]]:
         spans = []
         for part in filter(None, (self.cleaned_data.get("spans") or "").split(";")):
@@ -284,9 +279,8 @@ class LinksForm:
         self.is_bound = data is not None
         self.rows = [LinkRowForm(data if row.directive.pk in posted else None, row=row, editable=editable)
                      for row in rows]
-        self.version_form = WorkflowForm(data, initial={"version": version}, prefix=None)
+        self.version_form = WorkflowForm(data, initial={"version": version})
         self.errors: list[str] = []
-        self._checked = False
 
     @property
     def version(self):
@@ -302,7 +296,6 @@ class LinksForm:
         for row in self.rows:
             if row.is_bound and not row.is_valid():
                 valid = False
-        self._checked = True
         return valid and not self.errors
 
     @property
@@ -336,7 +329,11 @@ class LinksForm:
                 row.add_error(name if name in row.fields else None, message)
 
     def error_summary(self) -> list[tuple[str, str, str]]:
-        """(anchor id, what, message) for each error, for the list at the top of the page."""
+        """(anchor id, what, message) for each error, for the list at the top of the page.
+
+        Also gives each field in error Bootstrap's ``is-invalid`` look (Django itself adds
+        ``aria-invalid`` and points ``aria-describedby`` at the message).
+        """
         out = [("links-form", "", message) for message in self.errors]
         for row in self.rows:
             if not row.is_bound or not row.errors:

@@ -163,6 +163,16 @@ def suggestions_for(report: Report, *, added: Sequence[int] = (),
     return ordered, unresolved
 
 
+def added_row(directive_id: int) -> Suggestion | None:
+    """The row of a directive the user adds from the search: the register's entry and its
+    targets, without running the finder over the text again."""
+    directive = Directive.objects.select_related("issuer").filter(pk=directive_id).first()
+    if directive is None:
+        return None
+    return Suggestion(directive=directive, origin=Origin.ADDED,
+                      targets=list(Target.objects.filter(directive=directive).order_by("name")))
+
+
 def _parts(cit) -> dict:
     keys = ("kind", "number", "year", "issuer", "symbol")
     return {k: _attr(cit, k) for k in keys if _attr(cit, k)}

@@ -30,7 +30,7 @@ from .forms import (
     WorkflowForm,
     parse_id,
 )
-from .linking import segments, suggestions_for
+from .linking import added_row, segments, suggestions_for
 from .models import Attachment, Meeting, Report
 
 EDITORS = (RoleKind.STAFF, RoleKind.ADMIN)
@@ -264,28 +264,31 @@ def _link_row(request: HttpRequest, report: Report, editable: bool) -> HttpRespo
     """One row for a directive the user adds from the search, drawn by the same template as
     the others (with its targets' contribution fields)."""
     directive_id = parse_id(request.GET.get("row"))
-    if not editable or directive_id is None:
-        raise Http404
-    rows, _unresolved = suggestions_for(report, added=[directive_id], order=[directive_id])
-    row = next((r for r in rows if r.directive.pk == directive_id), None)
+    row = added_row(directive_id) if editable and directive_id is not None else None
     if row is None:
         raise Http404
     return render(request, "meetings/_link_row.html", {"row": LinkRowForm(row=row), "editable": True})
 
 
-def _submit(request: HttpRequest, report: Report, version: int | None) -> HttpResponse:
-    """Submit the version the user saw; anything else is refused with a message, nothing changed."""
+def _workflow_step(request: HttpRequest, report: Report, step, version: int | None, done: str) -> HttpResponse:
+    """Run one workflow service on the version the user saw; a refusal is a message, nothing changed."""
+    if version is None:
+        messages.error(request, _("Nothing was done: this page is out of date. Read the report again, then decide."))
+        return redirect("report-detail", pk=report.pk)
     try:
-        if version is None:
-            raise services.ConcurrentEditError(report)
-        services.report_submit(actor=request.user, report_id=report.pk, expected_version=version)
+        step(actor=request.user, report_id=report.pk, expected_version=version)
     except services.ConcurrentEditError as exc:
         messages.error(request, _stale_message(exc.current))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
-        messages.success(request, _("Report submitted to the organisation above for review."))
+        messages.success(request, done)
     return redirect("report-detail", pk=report.pk)
+
+
+def _submit(request: HttpRequest, report: Report, version: int | None) -> HttpResponse:
+    return _workflow_step(request, report, services.report_submit, version,
+                          _("Report submitted to the organisation above for review."))
 
 
 def _stale_message(current: Report) -> str:
@@ -300,25 +303,15 @@ def _version_from(request: HttpRequest) -> int | None:
 
 @require_POST
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Submit the version the author saw (the page's hidden version)."""
     return _submit(request, _report_or_404(request.user, pk), _version_from(request))
 
 
 @require_POST
 def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
     """Accept the version the leader read (the page's hidden version)."""
-    report = _report_or_404(request.user, pk)
-    version = _version_from(request)
-    try:
-        if version is None:
-            raise services.ConcurrentEditError(report)
-        services.report_accept(actor=request.user, report_id=report.pk, expected_version=version)
-    except services.ConcurrentEditError as exc:
-        messages.error(request, _stale_message(exc.current))
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    else:
-        messages.success(request, _("Report accepted."))
-    return redirect("report-detail", pk=report.pk)
+    return _workflow_step(request, _report_or_404(request.user, pk), services.report_accept, _version_from(request),
+                          _("Report accepted."))
 
 
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:
