@@ -4,9 +4,12 @@ Rules enforced here (never in views or forms):
 - staff (or admins) create and edit only for organisations their role covers;
 - a report is editable while draft or returned; once submitted it is read-only to its author;
 - a leader of an organisation *above* the report's organisation accepts it or returns it
-  with a reason;
-- every save checks the version the user started from (optimistic locking) and records
-  who changed what;
+  with a reason, and never one who wrote, changed or submitted it;
+- every save, link change and workflow step checks the version the user started from
+  (optimistic locking: nobody overwrites or approves what they have not seen) and records
+  who changed what, with the full values before and after;
+- a refused save writes nothing: input is validated whole before the first write, and a
+  file sent with an edit is stored only once the edit is accepted;
 - every text is NFC-normalised before it is stored.
 """
 from __future__ import annotations
