@@ -147,6 +147,7 @@ def test_a_row_added_from_the_search_is_drawn_with_its_targets(client, world):
 
 # --- optimistic locking ---------------------------------------------------------------------------
 
+@pytest.mark.embedded
 def test_a_stale_save_is_refused_and_both_versions_are_shown(client, world):
     report, ct05 = world["report"], world["ct05"]
     client.force_login(world["colleague"])
@@ -344,6 +345,7 @@ def test_a_page_without_a_valid_version_saves_nothing(client, world, version):
 
 # --- unticked stays unticked ----------------------------------------------------------------------
 
+@pytest.mark.embedded
 def test_an_unticked_suggestion_stays_unticked_after_a_save_and_after_an_error(client, world):
     report, ct05, kl21 = world["report"], world["ct05"], world["kl21"]
     client.force_login(world["staff"])

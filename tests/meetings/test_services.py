@@ -189,6 +189,7 @@ def _files(root) -> list:
     return [p for p in root.rglob("*") if p.is_file()]
 
 
+@pytest.mark.embedded
 def test_a_stale_edit_carrying_an_upload_leaves_no_attachment_no_file_no_event(tree, people, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     report = draft(people["staff_a1"], tree["A1a"])
