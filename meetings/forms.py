@@ -1,8 +1,13 @@
 """Forms for meeting and report entry. They bind and validate input; rules live in services.py."""
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import get_format, number_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +18,9 @@ from resolutions.periods import known_bounds, report_period_errors
 
 from .extract import ALLOWED, display_name, max_upload_bytes
 from .extract.messages import too_big_message
+from .linking import Suggestion, format_decimal
 from .models import Assessment, Meeting, MeetingKind, PeriodKind, ReportKind
+from .services import LinkInput, link_field_key
 from .uploads import RefusedUpload
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
@@ -158,27 +165,247 @@ class ReportForm(NFCFormMixin, StyledFormMixin, forms.Form):
         return cleaned
 
 
+#: A version or an id as the server wrote it into the page: ASCII digits only, and few of them
+#: (``int()`` would accept "²" or "٣" and a 5,000-digit string would overflow the database).
+_ID = re.compile(r"[0-9]{1,9}")
+
+
+def parse_id(value) -> int | None:
+    """An id or a version sent back by the page, or None when it is not one."""
+    value = (value or "").strip() if isinstance(value, str) else ""
+    return int(value) if _ID.fullmatch(value) else None
+
+
+class VersionField(forms.CharField):
+    """The report's version the page was drawn from, sent back by a hidden input."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {
+            "required": _("This page is out of date: open the report again."),
+            "invalid": _("This page is out of date: open the report again."),
+        })
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> int | None:
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        parsed = parse_id(value)
+        if parsed is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return parsed
+
+
+class WorkflowForm(forms.Form):
+    """Submit and accept: the only input is the version the user saw, so a report changed
+    since the page was opened is never submitted or accepted unread."""
+
+    version = VersionField()
+
+
 class ReturnForm(NFCFormMixin, StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason for returning the report"), widget=forms.Textarea(attrs={"rows": 3}))
+    version = VersionField()
 
 
-class LinkRowForm(NFCFormMixin, StyledFormMixin, forms.Form):
-    """One directive row of the linking step: keep it or not, how far, a short narrative."""
+# --- The links step -------------------------------------------------------------------------
 
-    directive = forms.IntegerField(widget=forms.HiddenInput)
-    keep = forms.BooleanField(label=_("Link"), required=False, initial=True)
-    assessment = forms.ChoiceField(label=_("Assessment"), choices=Assessment.choices, initial=Assessment.IN_PROGRESS)
-    note = forms.CharField(label=_("Narrative"), required=False, max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
-    spans = forms.CharField(widget=forms.HiddenInput, required=False)
+class ContributionField(forms.DecimalField):
+    """A contribution to a target, typed as the user's language writes numbers.
+
+    Vietnamese writes one thousand "1.000" and thirty-seven and a half "37,5"; English the
+    reverse. Django's localisation gives the two marks (``get_format``) and turns the decimal
+    mark into a point (``sanitize_separators``, through ``localize=True``); this field adds
+    what Django leaves open: thousands groups are checked (so "1.5" in Vietnamese is a
+    question for the user, not a silent 1.5), only the ASCII digits 0-9 count (Python would
+    read "²" or "٣" as digits), and negative or oversized values get a message of their own
+    instead of reaching the database.
+    """
+
+    MAX_LENGTH = 40
+
+    def __init__(self, **kwargs):
+        too_big = _("Too large: at most 12 digits before the decimal mark.")
+        kwargs.setdefault("error_messages", {
+            "min_value": _("A contribution cannot be negative."),
+            "max_digits": too_big,
+            "max_whole_digits": too_big,
+            "max_decimal_places": _("At most 2 digits after the decimal mark."),
+        })
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
+                                                           "class": "form-control"}))
+        super().__init__(max_digits=14, decimal_places=2, min_value=Decimal(0), localize=True, required=False,
+                         **kwargs)
+
+    def _invalid(self) -> ValidationError:
+        example = number_format(Decimal("1234.5"), use_l10n=True, force_grouping=True)
+        return ValidationError(
+            gettext("Type a number with the digits 0 to 9, written like %(example)s "
+                    "(“%(thousands)s” between thousands, “%(decimal)s” before decimals).")
+            % {"example": example, "thousands": get_format("THOUSAND_SEPARATOR"),
+               "decimal": get_format("DECIMAL_SEPARATOR")}, code="invalid")
+
+    def to_python(self, value) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if not text:
+            return None
+        if text[0] in "-\u2212\u2013":
+            raise ValidationError(self.error_messages["min_value"], code="min_value")
+        if len(text) > self.MAX_LENGTH:
+            raise ValidationError(self.error_messages["max_whole_digits"], code="max_whole_digits")
+        decimal, thousands = re.escape(get_format("DECIMAL_SEPARATOR")), re.escape(get_format("THOUSAND_SEPARATOR"))
+        if not re.fullmatch(rf"(?:[0-9]+|[0-9]{{1,3}}(?:{thousands}[0-9]{{3}})+)(?:{decimal}[0-9]+)?", text):
+            raise self._invalid()
+        return super().to_python(text.replace(get_format("THOUSAND_SEPARATOR"), ""))
+
+
+class LinkRowForm(NFCFormMixin, forms.Form):
+    """One directive of the links step: keep it or not, how far, a narrative, contributions.
+
+    Its fields are named ``link-<directive id>-<field>`` (the form's prefix), so the rows of
+    a page stay apart and a row added from the search is one more set of names.
+    """
+
+    keep = forms.BooleanField(label=_("Link"), required=False,
+                              widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    assessment = forms.ChoiceField(label=_("Assessment"), choices=Assessment.choices,
+                                   widget=forms.Select(attrs={"class": "form-select"}),
+                                   error_messages={"invalid_choice": _("Choose an assessment from the list.")})
+    note = forms.CharField(label=_("Narrative"), required=False, max_length=2000, strip=False,
+                           widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+    spans = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *, row: Suggestion, editable: bool = True):
+        initial = {"keep": row.initially_kept, "assessment": row.assessment, "note": row.note,
+                   "spans": row.spans_value,
+                   **{f"target-{pk}": format_decimal(value) for pk, value in row.contributions.items()}}
+        super().__init__(data, prefix=link_field_key(row.directive.pk), auto_id="%s", initial=initial)
+        self.row = row
+        for target in row.targets:
+            self.fields[f"target-{target.pk}"] = ContributionField(
+                label=_("Contribution to “%(name)s” (%(unit)s)") % {"name": target.name, "unit": target.unit})
+        if not editable:
+            for field in self.fields.values():
+                field.disabled = True
+
+    @property
+    def contribution_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("target-")]
 
     def clean_spans(self) -> list[tuple[int, int]]:
-        raw = self.cleaned_data.get("spans") or ""
         spans = []
-        for part in filter(None, raw.split(";")):
-            try:
-                start, end = (int(x) for x in part.split(":"))
-            except ValueError as exc:
-                raise forms.ValidationError(_("Invalid citation position.")) from exc
-            spans.append((start, end))
+        for part in filter(None, (self.cleaned_data.get("spans") or "").split(";")):
+            start, _sep, end = part.partition(":")
+            if parse_id(start) is None or parse_id(end) is None:
+                raise ValidationError(_("A citation position does not match the text of the report."))
+            spans.append((int(start), int(end)))
         return spans
+
+    def full_clean(self) -> None:
+        """An unticked row is not saved, so what it holds cannot stop the others being saved."""
+        super().full_clean()
+        if self.is_bound and not self.cleaned_data.get("keep"):
+            self._errors = forms.utils.ErrorDict()
+
+    def link_input(self) -> LinkInput:
+        """What to save for this row: what was sent, or what was drawn if the row was not sent."""
+        if self.is_bound:
+            data = self.cleaned_data
+            contributions = {int(name[len("target-"):]): data.get(name) for name in self.fields
+                             if name.startswith("target-")}
+            return LinkInput(directive_id=self.row.directive.pk, assessment=data["assessment"], note=data["note"],
+                             spans=data["spans"], contributions=contributions)
+        return LinkInput(directive_id=self.row.directive.pk, assessment=self.row.assessment, note=self.row.note,
+                         spans=list(self.row.spans), contributions=dict(self.row.contributions))
+
+
+class LinksForm:
+    """The whole links step as one form: every row validated before anything is saved.
+
+    Rows the page sent are bound to what the user typed; rows it did not send (a link stored
+    by someone else, a suggestion the register only now produces) are drawn as stored and
+    saved as stored, so nobody's choice is made for them.
+    """
+
+    def __init__(self, data=None, *, rows: list[Suggestion], posted: set[int] = frozenset(),
+                 version: int | None = None, editable: bool = True):
+        self.is_bound = data is not None
+        self.rows = [LinkRowForm(data if row.directive.pk in posted else None, row=row, editable=editable)
+                     for row in rows]
+        self.version_form = WorkflowForm(data, initial={"version": version})
+        self.errors: list[str] = []
+
+    @property
+    def version(self):
+        return self.version_form["version"]
+
+    def add_error(self, message: str) -> None:
+        self.errors.append(message)
+
+    def is_valid(self) -> bool:
+        valid = self.version_form.is_valid()
+        if not valid:
+            self.errors.extend(self.version_form.errors.get("version", []))
+        for row in self.rows:
+            if row.is_bound and not row.is_valid():
+                valid = False
+        return valid and not self.errors
+
+    @property
+    def expected_version(self) -> int:
+        return self.version_form.cleaned_data["version"]
+
+    def links(self) -> list[LinkInput]:
+        """The links to save: every ticked row sent, and every stored link the page did not send."""
+        return [row.link_input() for row in self.rows
+                if (row.is_bound and row.cleaned_data.get("keep")) or (not row.is_bound and row.row.existing)]
+
+    def dismissed(self) -> list[int]:
+        """Suggestions the user saw and unticked."""
+        return [row.row.directive.pk for row in self.rows if row.is_bound and not row.cleaned_data.get("keep")]
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """Put each error the service found next to the field it is about."""
+        by_prefix = {row.prefix: row for row in self.rows}
+        if not hasattr(exc, "error_dict"):
+            self.errors.extend(exc.messages)
+            return
+        for key, errors in exc.error_dict.items():
+            messages = [m for error in errors for m in error.messages]
+            match = re.fullmatch(r"(link-[0-9]+)(?:-(.+))?", key)
+            row = by_prefix.get(match.group(1)) if match else None
+            if row is None:
+                self.errors.extend(messages)
+                continue
+            name = match.group(2)
+            for message in messages:
+                row.add_error(name if name in row.fields else None, message)
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(anchor id, what, message) for each error, for the list at the top of the page.
+
+        Also gives each field in error Bootstrap's ``is-invalid`` look (Django itself adds
+        ``aria-invalid`` and points ``aria-describedby`` at the message).
+        """
+        out = [("links-form", "", message) for message in self.errors]
+        for row in self.rows:
+            if not row.is_bound or not row.errors:
+                continue
+            label = row.row.directive.label
+            for message in row.non_field_errors():
+                out.append((f"row-{row.row.directive.pk}", label, message))
+            for name, errors in row.errors.items():
+                if name == NON_FIELD_ERRORS:
+                    continue
+                bound = row[name]
+                anchor = bound.auto_id if not bound.is_hidden else f"row-{row.row.directive.pk}"
+                widget = row.fields[name].widget
+                if "is-invalid" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                for message in errors:
+                    out.append((anchor, f"{label} — {bound.label}" if not bound.is_hidden else label, message))
+        return out

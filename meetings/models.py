@@ -163,6 +163,12 @@ class Report(models.Model):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("reviewed by"))
     review_note = models.TextField(_("reason for return"), blank=True)
     search_text = models.TextField(editable=False, default="")
+    # The finder suggests every directive the text cites; a suggestion the user unticked is kept
+    # here so that it stays unticked on every later visit (an absent row means "never decided").
+    dismissed_directives = models.ManyToManyField(
+        Directive, blank=True, related_name="+", verbose_name=_("dismissed suggestions"),
+        help_text=_("Directives cited in the text that the user chose not to link."),
+    )
 
     class Meta:
         verbose_name = _("report")
@@ -288,6 +294,7 @@ class ReportAction(models.TextChoices):
     LINKED = "linked", _("Directive linked")
     UNLINKED = "unlinked", _("Directive unlinked")
     ATTACHED = "attached", _("File attached")
+    LINKS = "links", _("Directive links changed")
 
 
 class ReportEvent(models.Model):

@@ -22,6 +22,7 @@ from organizations.selectors import (
 )
 
 from .filters import ReportFilter
+from .history import HistoryEntry, history
 from .models import (
     CitedSpan,
     ImplementationLink,
@@ -132,10 +133,14 @@ class ReportDetail:
     segments: list[Segment]
     events: list[ReportEvent]
     attachments: list
+    history: list[HistoryEntry]
 
 
 def report_detail(user, pk: int) -> ReportDetail:
-    """A report in scope with its meeting, links (spans, contributions), history and files."""
+    """A report in scope with its meeting, links (spans, contributions), history and files.
+
+    The history says what each event changed, field by field (``meetings.history``).
+    """
     report = get_object_or_404(
         scoped_reports(user).select_related(
             "organization", "meeting__organization", "meeting__term__organization", "meeting__term__organ",
@@ -151,13 +156,15 @@ def report_detail(user, pk: int) -> ReportDetail:
     )
     spans = [(span.start, span.end, link.directive.label) for link in links for span in link.spans.all()]
     participants = meeting_participants(report.meeting) if report.meeting_id else []
+    events = list(report.events.select_related("actor").order_by("at", "id"))
     return ReportDetail(
         report=report,
         participants=participants,
         links=links,
         segments=cited_segments(report.body, spans),
-        events=list(report.events.select_related("actor").order_by("at", "id")),
+        events=events,
         attachments=list(report.attachments.order_by("uploaded_at")),
+        history=history(events),
     )
 
 

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from organizations.models import RoleKind
@@ -22,9 +23,17 @@ from resolutions.filters import query_int
 from resolutions.models import Directive
 
 from . import services
-from .forms import MeetingForm, ReportForm, ReturnForm
-from .linking import segments, suggestions_for
-from .models import Assessment, Attachment, Meeting, Report
+from .forms import (
+    LinkRowForm,
+    LinksForm,
+    MeetingForm,
+    ReportForm,
+    ReturnForm,
+    WorkflowForm,
+    parse_id,
+)
+from .linking import added_row, segments, suggestions_for
+from .models import Attachment, Meeting, Report
 
 EDITORS = (RoleKind.STAFF, RoleKind.ADMIN)
 
@@ -94,11 +103,11 @@ def _report_form(request, *, report: Report | None = None):
     return ReportForm(data, files, organizations=orgs, meetings=meetings, initial=initial)
 
 
-def _read_upload(form) -> tuple[str, bytes] | None:
+def _read_upload(form) -> services.UploadInput | None:
     upload = form.cleaned_data.get("upload")
     if not upload:
         return None
-    return upload.name, upload.read()
+    return services.UploadInput(name=upload.name, data=upload.read())
 
 
 def report_create(request: HttpRequest) -> HttpResponse:
@@ -107,18 +116,9 @@ def report_create(request: HttpRequest) -> HttpResponse:
     form = _report_form(request)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("organization", "meeting", "kind", "period_kind", "period_start",
-                                                  "period_end", "title")}
-        upload = _read_upload(form)
-        body = form.cleaned_data["body"]
+                                                  "period_end", "title", "body")}
         try:
-            if upload:
-                from .extract import extract_text
-
-                extracted = extract_text(*upload)  # validate before creating anything
-                body = body if body.strip() else extracted.text
-            report = services.report_create(actor=request.user, body=body, **data)
-            if upload:
-                services.attachment_add(actor=request.user, report=report, name=upload[0], data=upload[1])
+            report = services.report_create(actor=request.user, attachment=_read_upload(form), **data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -137,15 +137,12 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = {"organization_id": form.cleaned_data["organization"].pk,
                   "meeting_id": form.cleaned_data["meeting"].pk if form.cleaned_data["meeting"] else None,
-                  **{k: form.cleaned_data[k] for k in ("kind", "period_kind", "period_start", "period_end", "title")}}
-        upload = _read_upload(form)
-        body = form.cleaned_data["body"]
+                  **{k: form.cleaned_data[k] for k in ("kind", "period_kind", "period_start", "period_end", "title",
+                                                       "body")}}
         try:
-            if upload:
-                attachment, text = services.attachment_add(actor=request.user, report=report, name=upload[0], data=upload[1])
-                body = body if body.strip() else text
             report = services.report_update(actor=request.user, report_id=report.pk,
-                                            expected_version=form.cleaned_data["version"] or 0, body=body, **fields)
+                                            expected_version=form.cleaned_data["version"] or 0,
+                                            attachment=_read_upload(form), **fields)
         except services.ConcurrentEditError as exc:
             conflict = exc.current
             messages.error(request, _("Not saved: %(who)s saved this report while you were editing it. "
@@ -163,8 +160,11 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                           meetings=form.fields["meeting"].queryset)
         form.is_valid()
     status = 409 if conflict is not None else 200
-    return render(request, "meetings/report_form.html", {"form": form, "report": report, "conflict": conflict},
-                  status=status)
+    return render(request, "meetings/report_form.html", {
+        "form": form, "report": report, "conflict": conflict,
+        # A browser cannot be given a file back: say so, since the file was not kept.
+        "upload_dropped": conflict is not None and bool(request.FILES.get("upload")),
+    }, status=status)
 
 
 def _last_editor(report: Report) -> str:
@@ -174,80 +174,168 @@ def _last_editor(report: Report) -> str:
     return _("someone")
 
 
+def _posted_directives(post) -> tuple[list[int], bool]:
+    """The directive rows the page sent, in page order; and whether any id was not one."""
+    ids: list[int] = []
+    bad = False
+    for raw in post.getlist("directive"):
+        directive_id = parse_id(raw)
+        if directive_id is None:
+            bad = True
+        elif directive_id not in ids:
+            ids.append(directive_id)
+    return ids, bad
+
+
 def report_links(request: HttpRequest, pk: int) -> HttpResponse:
-    """The linking step: found citations highlighted, links pre-filled, user confirms/removes/adds."""
+    """The linking step: found citations highlighted, links pre-filled, user confirms/removes/adds.
+
+    Nothing the user typed or chose is lost: a page with a bad value comes back as it was
+    sent with the value marked, and a page saved from a stale version comes back (409) with
+    what is stored now beside it.
+    """
     report = _report_or_404(request.user, pk)
     editable = services.can_edit_report(request.user, report)
-    suggestions, unresolved = suggestions_for(report)
-    if request.method == "POST":
-        if not editable:
-            raise PermissionDenied(_("This report cannot be changed now."))
-        links = _links_from_post(request.POST)
+    if request.method == "GET" and "row" in request.GET:
+        return _link_row(request, report, editable)
+    conflict = None
+    if request.method != "POST":
+        rows, unresolved = suggestions_for(report)
+        form = LinksForm(rows=rows, version=report.version, editable=editable)
+        return _render_links(request, report, form, unresolved, editable)
+    if not editable:
+        raise PermissionDenied(_("This report cannot be changed now."))
+    posted, bad_ids = _posted_directives(request.POST)
+    rows, unresolved = suggestions_for(report, added=posted, order=posted)
+    form = LinksForm(request.POST, rows=rows, posted=set(posted))
+    if bad_ids or set(posted) - {row.directive.pk for row in rows}:
+        form.add_error(_("A directive on this page is not in the register any more; it was left out."))
+    if form.is_valid():
         try:
-            services.report_set_links(actor=request.user, report=report, links=links)
+            saved = services.report_set_links(actor=request.user, report_id=report.pk,
+                                              expected_version=form.expected_version, links=form.links(),
+                                              dismissed=form.dismissed())
+        except services.ConcurrentEditError as exc:
+            conflict = exc.current
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            form.add_service_errors(exc)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("report-detail", pk=report.pk)
         else:
-            messages.success(request, _("Links saved: %(n)d directive(s).") % {"n": len(links)})
+            n = len(form.links())
+            messages.success(request, ngettext("Links saved: %(n)d directive.", "Links saved: %(n)d directives.", n)
+                             % {"n": n})
             if "submit" in request.POST:
-                return report_submit(request, pk)
+                return _submit(request, saved, saved.version)
             return redirect("report-links", pk=report.pk)
-    spans = [(s, e, sug.directive.pk, False) for sug in suggestions for s, e in sug.spans]
+    if conflict is None:
+        return _render_links(request, report, form, unresolved, editable)
+    return _links_conflict(request, conflict, posted)
+
+
+def _links_conflict(request: HttpRequest, current: Report, posted: list[int]) -> HttpResponse:
+    """Someone saved the report since the page was drawn: keep everything the user sent, show
+    what is stored now beside it, and let the next save knowingly replace it."""
+    messages.error(request, _("Not saved: %(who)s saved this report while you were editing it. "
+                              "Your choices are still below; compare them with the saved links, then save again.")
+                   % {"who": _last_editor(current)})
+    rows, unresolved = suggestions_for(current, added=posted, order=posted)
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    for row in rows:  # positions in the text as it is now, not as it was when the page was drawn
+        data[f"link-{row.directive.pk}-spans"] = row.spans_value
+    editable = services.can_edit_report(request.user, current)
+    form = LinksForm(data, rows=rows, posted=set(posted), editable=editable)
+    form.is_valid()
+    stored = [row for row in rows if row.existing]
+    return _render_links(request, current, form, unresolved, editable, conflict=current, stored=stored, status=409)
+
+
+def _render_links(request: HttpRequest, report: Report, form: LinksForm, unresolved, editable: bool, *,
+                  conflict: Report | None = None, stored=None, status: int = 200) -> HttpResponse:
+    spans = [(s, e, row.row.directive.pk, False) for row in form.rows for s, e in row.row.spans]
     spans += [(u.start, u.end, None, True) for u in unresolved]
+    summary = form.error_summary() if form.is_bound else []
     return render(request, "meetings/report_links.html", {
-        "report": report, "suggestions": suggestions, "unresolved": unresolved, "editable": editable,
-        "segments": segments(report.body, spans), "assessment_choices": Assessment.choices,
-    })
+        "report": report, "form": form, "unresolved": unresolved, "editable": editable,
+        "segments": segments(report.body, spans), "error_summary": summary, "conflict": conflict,
+        "stored": stored or [],
+    }, status=status)
 
 
-def _links_from_post(post) -> list[services.LinkInput]:
-    """Rows are named link-<directive id>-<field>; contributions link-<id>-target-<target id>."""
-    links = []
-    for directive_id in post.getlist("directive"):
-        if not directive_id.isdigit() or post.get(f"link-{directive_id}-keep") != "on":
-            continue
-        prefix = f"link-{directive_id}-"
-        spans = []
-        for part in filter(None, post.get(prefix + "spans", "").split(";")):
-            start, _sep, end = part.partition(":")
-            if start.isdigit() and end.isdigit():
-                spans.append((int(start), int(end)))
-        contributions = {int(k[len(prefix) + 7:]): v for k, v in post.items()
-                         if k.startswith(prefix + "target-") and k[len(prefix) + 7:].isdigit()}
-        links.append(services.LinkInput(directive_id=int(directive_id), assessment=post.get(prefix + "assessment", "in_progress"),
-                                        note=post.get(prefix + "note", ""), spans=spans, contributions=contributions))
-    return links
+def _link_row(request: HttpRequest, report: Report, editable: bool) -> HttpResponse:
+    """One row for a directive the user adds from the search, drawn by the same template as
+    the others (with its targets' contribution fields)."""
+    directive_id = parse_id(request.GET.get("row"))
+    row = added_row(directive_id) if editable and directive_id is not None else None
+    if row is None:
+        raise Http404
+    return render(request, "meetings/_link_row.html", {"row": LinkRowForm(row=row), "editable": True})
 
 
-def _workflow_step(request: HttpRequest, pk: int, step, done_message: str) -> HttpResponse:
-    """Run one workflow service on a report in scope; a refusal becomes a message, not an error page."""
-    report = _report_or_404(request.user, pk)
+def _workflow_step(request: HttpRequest, report: Report, step, version: int | None, done: str) -> HttpResponse:
+    """Run one workflow service on the version the user saw; a refusal is a message, nothing changed."""
+    if version is None:
+        messages.error(request, _("Nothing was done: this page is out of date. Read the report again, then decide."))
+        return redirect("report-detail", pk=report.pk)
     try:
-        step(actor=request.user, report_id=report.pk)
+        step(actor=request.user, report_id=report.pk, expected_version=version)
+    except services.ConcurrentEditError as exc:
+        messages.error(request, _stale_message(exc.current))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
-        messages.success(request, done_message)
+        messages.success(request, done)
     return redirect("report-detail", pk=report.pk)
+
+
+def _submit(request: HttpRequest, report: Report, version: int | None) -> HttpResponse:
+    return _workflow_step(request, report, services.report_submit, version,
+                          _("Report submitted to the organisation above for review."))
+
+
+def _stale_message(current: Report) -> str:
+    return _("Nothing was done: %(who)s changed the report since you opened it. Read it again, then decide.") % {
+        "who": _last_editor(current)}
+
+
+def _version_from(request: HttpRequest) -> int | None:
+    form = WorkflowForm(request.POST)
+    return form.cleaned_data["version"] if form.is_valid() else None
 
 
 @require_POST
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _workflow_step(request, pk, services.report_submit,
-                          _("Report submitted to the organisation above for review."))
+    """Submit the version the author saw (the page's hidden version)."""
+    return _submit(request, _report_or_404(request.user, pk), _version_from(request))
 
 
 @require_POST
 def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    return _workflow_step(request, pk, services.report_accept, _("Report accepted."))
+    """Accept the version the leader read (the page's hidden version)."""
+    return _workflow_step(request, _report_or_404(request.user, pk), services.report_accept, _version_from(request),
+                          _("Report accepted."))
 
 
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return with a reason the version the leader read: the report page's link carries it."""
     report = _report_or_404(request.user, pk)
-    form = ReturnForm(request.POST or None)
+    version = parse_id(request.GET.get("version")) if request.method == "GET" else None
+    if request.method == "GET" and version is None:
+        messages.error(request, _("Open the report and read it before you return it."))
+        return redirect("report-detail", pk=report.pk)
+    form = ReturnForm(request.POST or None, initial={"version": version})
+    if request.method == "POST" and not form.is_valid() and "version" in form.errors:
+        messages.error(request, _("Nothing was done: this page is out of date. Read the report again, then decide."))
+        return redirect("report-detail", pk=report.pk)
     if request.method == "POST" and form.is_valid():
         try:
-            services.report_return(actor=request.user, report_id=report.pk, reason=form.cleaned_data["reason"])
+            services.report_return(actor=request.user, report_id=report.pk, reason=form.cleaned_data["reason"],
+                                   expected_version=form.cleaned_data["version"])
+        except services.ConcurrentEditError as exc:
+            messages.error(request, _stale_message(exc.current))
+            return redirect("report-detail", pk=report.pk)
         except ValidationError as exc:
             _form_errors(form, exc)
         except PermissionDenied as exc:

@@ -1,38 +1,52 @@
-// Report linking step: add a directive row from the search results or an ambiguous citation.
-// Works without a framework; the server renders everything else.
+// Report linking step. The server draws every row (also a row added from the search, fetched
+// as HTML from the links page itself), so a row added here has the same fields, contribution
+// inputs included, as one drawn after a save or after an error. Without a framework.
 (function () {
   "use strict";
-  function addRow(id, label) {
-    if (document.querySelector('.link-row[data-directive="' + id + '"]')) {
-      var existing = document.querySelector('.link-row[data-directive="' + id + '"] input[type=checkbox]');
-      if (existing) { existing.checked = true; existing.focus(); }
+  var form = document.getElementById("links-form");
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+  if (!form) { return; }
+
+  function rowFor(id) {
+    return form.querySelector('.link-row[data-directive="' + id + '"]');
+  }
+
+  function showError(show) {
+    var error = document.getElementById("add-link-error");
+    if (error) { error.hidden = !show; }
+  }
+
+  function addRow(id) {
+    var existing = rowFor(id);
+    if (existing) {
+      var keep = existing.querySelector('input[type="checkbox"]');
+      if (keep) { keep.checked = true; keep.focus(); }
       return;
     }
-    var tpl = document.getElementById("link-row-template");
-    var row = tpl.content.firstElementChild.cloneNode(true);
-    row.dataset.directive = id;
-    row.querySelector("legend").textContent = label;
-    row.querySelector('input[name="directive"]').value = id;
-    var spans = row.querySelector(".js-spans");
-    spans.name = "link-" + id + "-spans";
-    var keep = row.querySelector(".js-keep");
-    keep.name = "link-" + id + "-keep"; keep.id = "keep-" + id;
-    row.querySelector(".js-keep-label").htmlFor = keep.id;
-    var sel = row.querySelector(".js-assessment");
-    sel.name = "link-" + id + "-assessment"; sel.id = "assessment-" + id;
-    row.querySelector(".js-assessment-label").htmlFor = sel.id;
-    var note = row.querySelector(".js-note");
-    note.name = "link-" + id + "-note"; note.id = "note-" + id;
-    row.querySelector(".js-note-label").htmlFor = note.id;
-    document.getElementById("link-rows").appendChild(row);
-    var none = document.getElementById("no-links");
-    if (none) { none.remove(); }
-    keep.focus();
+    var url = form.dataset.rowUrl + "?row=" + encodeURIComponent(id);
+    fetch(url, {credentials: "same-origin", headers: {"HX-Request": "true"}})
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      })
+      .then(function (html) {
+        if (rowFor(id)) { return; }
+        document.getElementById("link-rows").insertAdjacentHTML("beforeend", html);
+        var none = document.getElementById("no-links");
+        if (none) { none.remove(); }
+        showError(false);
+        var row = rowFor(id);
+        var keep = row && row.querySelector('input[type="checkbox"]');
+        if (keep) { keep.focus(); }
+      })
+      .catch(function () { showError(true); });
   }
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest(".js-add-link");
     if (!button) { return; }
     event.preventDefault();
-    addRow(button.dataset.directive, button.dataset.label);
+    addRow(button.dataset.directive);
   });
 })();

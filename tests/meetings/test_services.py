@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import unicodedata
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -74,14 +75,15 @@ def test_second_save_from_a_stale_version_is_refused(tree, people):
 
 def test_workflow_submit_accept_by_leader_above(tree, people):
     report = draft(people["staff_a1"], tree["A1a"])
-    submitted = services.report_submit(actor=people["staff_a1"], report_id=report.pk)
+    submitted = services.report_submit(actor=people["staff_a1"], report_id=report.pk, expected_version=report.version)
     assert submitted.status == ReportStatus.SUBMITTED and submitted.submitted_at
     with pytest.raises(ValidationError):
         services.report_update(actor=people["staff_a1"], report_id=report.pk, expected_version=submitted.version,
                                title="sửa sau khi nộp")
-    with pytest.raises(PermissionDenied):
-        services.report_accept(actor=people["leader_b"], report_id=report.pk)  # sibling subtree
-    accepted = services.report_accept(actor=people["leader_a1"], report_id=report.pk)  # A1 is above A1a
+    with pytest.raises(PermissionDenied):  # sibling subtree
+        services.report_accept(actor=people["leader_b"], report_id=report.pk, expected_version=submitted.version)
+    accepted = services.report_accept(actor=people["leader_a1"], report_id=report.pk,  # A1 is above A1a
+                                      expected_version=submitted.version)
     assert accepted.status == ReportStatus.ACCEPTED and accepted.reviewed_by == people["leader_a1"]
     actions = list(accepted.events.values_list("action", flat=True))
     assert actions == ["created", "submitted", "accepted"]
@@ -89,17 +91,19 @@ def test_workflow_submit_accept_by_leader_above(tree, people):
 
 def test_a_leader_cannot_accept_their_own_level(tree, people):
     report = draft(people["staff_a"], tree["A"])
-    services.report_submit(actor=people["staff_a"], report_id=report.pk)
+    submitted = services.report_submit(actor=people["staff_a"], report_id=report.pk, expected_version=report.version)
     with pytest.raises(PermissionDenied):
-        services.report_accept(actor=people["leader_a"], report_id=report.pk)
+        services.report_accept(actor=people["leader_a"], report_id=report.pk, expected_version=submitted.version)
 
 
 def test_return_needs_a_reason_and_reopens_for_editing(tree, people):
     report = draft(people["staff_a1"], tree["A1a"])
-    services.report_submit(actor=people["staff_a1"], report_id=report.pk)
+    submitted = services.report_submit(actor=people["staff_a1"], report_id=report.pk, expected_version=report.version)
     with pytest.raises(ValidationError):
-        services.report_return(actor=people["leader_a"], report_id=report.pk, reason="   ")
-    returned = services.report_return(actor=people["leader_a"], report_id=report.pk, reason="Thiếu số liệu tháng 3")
+        services.report_return(actor=people["leader_a"], report_id=report.pk, reason="   ",
+                               expected_version=submitted.version)
+    returned = services.report_return(actor=people["leader_a"], report_id=report.pk, reason="Thiếu số liệu tháng 3",
+                                      expected_version=submitted.version)
     assert returned.status == ReportStatus.RETURNED and returned.review_note == "Thiếu số liệu tháng 3"
     edited = services.report_update(actor=people["staff_a1"], report_id=report.pk, expected_version=returned.version,
                                     body=BODY + "\nBổ sung số liệu.")
@@ -114,19 +118,22 @@ def test_links_with_spans_and_contributions(tree, people):
     report = draft(people["staff_a1"], tree["A1a"])
     start = report.body.index("Chỉ thị")
     end = report.body.index(" của")
-    links = services.report_set_links(actor=people["staff_a1"], report=report, links=[
+    saved = services.report_set_links(actor=people["staff_a1"], report_id=report.pk, expected_version=1, links=[
         services.LinkInput(directive_id=directive.pk, assessment="done", note="Đã quán triệt",
-                           spans=[(start, end)], contributions={target.pk: "12,5"}),
+                           spans=[(start, end)], contributions={target.pk: Decimal("12.5")}),
     ])
-    link = links[0]
+    assert saved.version == 2, "links are part of the report: saving them is a new version"
+    link = saved.links.get()
     assert link.spans.get().text == "Chỉ thị số 05-CT/TW"
     assert str(link.contributions.get().value) == "12.50"
-    with pytest.raises(ValidationError):
-        services.report_set_links(actor=people["staff_a1"], report=report, links=[
+    with pytest.raises(ValidationError) as err:
+        services.report_set_links(actor=people["staff_a1"], report_id=report.pk, expected_version=2, links=[
             services.LinkInput(directive_id=directive.pk, contributions={target.pk: "mười"})])
-    services.report_set_links(actor=people["staff_a1"], report=report, links=[])
+    assert f"link-{directive.pk}-target-{target.pk}" in err.value.message_dict
+    assert saved.links.get().note == "Đã quán triệt", "a refused save changes nothing"
+    services.report_set_links(actor=people["staff_a1"], report_id=report.pk, expected_version=2, links=[])
     assert report.links.count() == 0
-    assert list(report.events.values_list("action", flat=True)) == ["created", "linked", "unlinked"]
+    assert list(report.events.values_list("action", flat=True)) == ["created", "links", "links"]
 
 
 def _docx_bytes(text: str) -> bytes:
@@ -174,3 +181,124 @@ def test_upload_size_limit(tree, people, settings, tmp_path):
     with pytest.raises(ValidationError) as err:
         services.attachment_add(actor=people["staff_a1"], report=report, name="big.txt", data=b"a" * 1001)
     assert "limit" in " ".join(err.value.messages)
+
+
+# --- a refused edit commits nothing, uploads included ------------------------------------------------
+
+def _files(root) -> list:
+    return [p for p in root.rglob("*") if p.is_file()]
+
+
+@pytest.mark.embedded
+def test_a_stale_edit_carrying_an_upload_leaves_no_attachment_no_file_no_event(tree, people, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    report = draft(people["staff_a1"], tree["A1a"])
+    services.report_update(actor=people["staff_a"], report_id=report.pk, expected_version=1, title="Bản đã lưu")
+    events = list(report.events.values_list("action", flat=True))
+    with pytest.raises(services.ConcurrentEditError):
+        services.report_update(actor=people["staff_a1"], report_id=report.pk, expected_version=1, body="",
+                               attachment=services.UploadInput("bao-cao.txt", "Nghị quyết 54".encode()))
+    assert report.attachments.count() == 0
+    assert _files(tmp_path) == []
+    assert list(report.events.values_list("action", flat=True)) == events
+
+
+def test_an_edit_refused_after_the_file_was_written_removes_the_file(tree, people, settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+    report = draft(people["staff_a1"], tree["A1a"])
+
+    def broken_event(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "_event", broken_event)
+    with pytest.raises(RuntimeError):
+        services.report_update(actor=people["staff_a1"], report_id=report.pk, expected_version=1, body="Mới",
+                               attachment=services.UploadInput("a.txt", b"Chi thi 05"))
+    assert _files(tmp_path) == [] and report.attachments.count() == 0
+    assert Report.objects.get(pk=report.pk).version == 1
+
+
+def test_an_edit_with_an_upload_keeps_the_file_and_takes_its_text_when_none_was_typed(tree, people, settings,
+                                                                                      tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    report = draft(people["staff_a1"], tree["A1a"])
+    saved = services.report_update(actor=people["staff_a1"], report_id=report.pk, expected_version=1, body=" ",
+                                   attachment=services.UploadInput("bao-cao.docx", _docx_bytes("Nội dung từ tệp")))
+    assert saved.version == 2 and saved.body == "Nội dung từ tệp"
+    assert saved.attachments.get().original_name == "bao-cao.docx" and len(_files(tmp_path)) == 1
+    assert list(saved.events.values_list("action", flat=True)) == ["created", "attached", "edited"]
+
+
+def test_a_bad_file_with_an_edit_changes_nothing(tree, people, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    report = draft(people["staff_a1"], tree["A1a"])
+    with pytest.raises(ValidationError):
+        services.report_update(actor=people["staff_a1"], report_id=report.pk, expected_version=1, title="Mới",
+                               attachment=services.UploadInput("virus.exe", b"MZ"))
+    report.refresh_from_db()
+    assert (report.version, report.title, report.attachments.count()) == (1, "Báo cáo tháng 3/2019", 0)
+
+
+# --- the workflow carries the version; nobody reviews their own report ----------------------------
+
+def test_an_author_who_made_themselves_a_leader_cannot_accept_or_return_their_report(tree, people, make_user):
+    from tests.factories import grant
+
+    admin = make_user("admin_a1", tree["A1"], RoleKind.ADMIN)
+    grant(admin, tree["A1"], RoleKind.LEADER)  # the self-approval of the issue
+    report = draft(admin, tree["A1a"])
+    submitted = services.report_submit(actor=admin, report_id=report.pk, expected_version=1)
+    assert not services.can_review_report(admin, submitted)
+    with pytest.raises(PermissionDenied, match="cannot review it"):
+        services.report_accept(actor=admin, report_id=report.pk, expected_version=submitted.version)
+    with pytest.raises(PermissionDenied, match="cannot review it"):
+        services.report_return(actor=admin, report_id=report.pk, expected_version=submitted.version, reason="Tự trả")
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
+    assert services.can_review_report(people["leader_a1"], submitted)
+    services.report_accept(actor=people["leader_a1"], report_id=report.pk, expected_version=submitted.version)
+
+
+def test_someone_who_edited_the_report_cannot_review_it(tree, people, make_user):
+    from tests.factories import grant
+
+    editor = make_user("editor_a1", tree["A1"], RoleKind.STAFF)
+    grant(editor, tree["A1"], RoleKind.LEADER)
+    report = draft(people["staff_a1"], tree["A1a"])
+    services.report_update(actor=editor, report_id=report.pk, expected_version=1, title="Sửa bởi người duyệt")
+    submitted = services.report_submit(actor=people["staff_a1"], report_id=report.pk, expected_version=2)
+    with pytest.raises(PermissionDenied):
+        services.report_accept(actor=editor, report_id=report.pk, expected_version=submitted.version)
+
+
+def test_a_stale_submit_accept_or_return_is_refused_and_changes_nothing(tree, people):
+    report = draft(people["staff_a1"], tree["A1a"])
+    services.report_update(actor=people["staff_a"], report_id=report.pk, expected_version=1, body=BODY + " Thêm.")
+    with pytest.raises(services.ConcurrentEditError):
+        services.report_submit(actor=people["staff_a1"], report_id=report.pk, expected_version=1)
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.DRAFT
+
+    seen = services.report_submit(actor=people["staff_a1"], report_id=report.pk, expected_version=2).version
+    # Another leader returns it, the staff change the text and submit again: the version read is stale.
+    services.report_return(actor=people["leader_a1"], report_id=report.pk, expected_version=seen, reason="Bổ sung")
+    services.report_update(actor=people["staff_a1"], report_id=report.pk, expected_version=seen + 1,
+                           body="Một văn bản khác hẳn.")
+    services.report_submit(actor=people["staff_a1"], report_id=report.pk, expected_version=seen + 2)
+    with pytest.raises(services.ConcurrentEditError):
+        services.report_accept(actor=people["leader_a"], report_id=report.pk, expected_version=seen)
+    with pytest.raises(services.ConcurrentEditError):
+        services.report_return(actor=people["leader_a"], report_id=report.pk, expected_version=seen, reason="Cũ")
+    stored = Report.objects.get(pk=report.pk)
+    assert stored.status == ReportStatus.SUBMITTED and stored.reviewed_by == people["leader_a1"]
+
+
+# --- history keeps what changed -------------------------------------------------------------------
+
+def test_an_edit_records_full_values_and_names_not_ids(tree, people):
+    report = draft(people["staff_a1"], tree["A1a"])
+    services.report_update(actor=people["staff_a"], report_id=report.pk, expected_version=1,
+                           body=BODY + "\nBổ sung kết quả.", organization_id=tree["A1b"].pk,
+                           period_end=dt.date(2019, 3, 30))
+    changes = report.events.get(action="edited").changes
+    assert changes["body"] == [BODY, BODY + "\nBổ sung kết quả."]
+    assert changes["organization"] == ["Chi bộ A1a", "Chi bộ A1b"]
+    assert changes["period_end"] == ["2019-03-31", "2019-03-30"]

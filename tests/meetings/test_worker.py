@@ -87,7 +87,7 @@ def test_worker_computes_refreshes_and_builds_documents(world, worker, make_user
     # Submitting a report enqueues the refresh on commit; the ancestors see it within seconds.
     staff = make_user("staff_a2_worker", t["A2"], RoleKind.STAFF)
     started = time.monotonic()
-    services.report_submit(actor=staff, report_id=draft.pk)
+    services.report_submit(actor=staff, report_id=draft.pk, expected_version=draft.version)
     elapsed = None
     while time.monotonic() - started < 30:
         row = ProgressSummary.objects.get(organization=t["ROOT"], directive=d, period_kind="month", period_start=MARCH.start)
