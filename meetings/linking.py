@@ -20,6 +20,7 @@ from django.utils.formats import number_format
 
 from organizations.models import Organization
 from resolutions.models import Directive, Target
+from resolutions.selectors import targets_for_unit
 
 from .models import Assessment, Report
 
@@ -151,7 +152,7 @@ def suggestions_for(report: Report, *, added: Sequence[int] = (),
     for item in unresolved:
         item.candidates = [directives[c] if isinstance(c, int) else c for c in item.candidates if not isinstance(c, int) or c in directives]
     targets: dict[int, list[Target]] = {}
-    for target in Target.objects.filter(directive_id__in=list(by_directive)).order_by("name"):
+    for target in targets_for_unit(report.organization, by_directive):
         targets.setdefault(target.directive_id, []).append(target)
     for directive_id, suggestion in by_directive.items():
         suggestion.targets = targets.get(directive_id, [])
@@ -163,14 +164,14 @@ def suggestions_for(report: Report, *, added: Sequence[int] = (),
     return ordered, unresolved
 
 
-def added_row(directive_id: int) -> Suggestion | None:
+def added_row(directive_id: int, report: Report) -> Suggestion | None:
     """The row of a directive the user adds from the search: the register's entry and its
     targets, without running the finder over the text again."""
     directive = Directive.objects.select_related("issuer").filter(pk=directive_id).first()
     if directive is None:
         return None
     return Suggestion(directive=directive, origin=Origin.ADDED,
-                      targets=list(Target.objects.filter(directive=directive).order_by("name")))
+                      targets=list(targets_for_unit(report.organization, [directive.pk])))
 
 
 def _parts(cit) -> dict:

@@ -32,8 +32,9 @@ from organizations.models import Organization, RoleKind
 from organizations.selectors import can_access
 from organizations.text import clean_input, clean_text, search_key
 from resolutions.models import Directive, Target
+from resolutions.selectors import targets_for_unit
 
-from .extract import Extracted, extract_text
+from .extract import Extracted, display_name, extract_text
 from .models import (
     Assessment,
     Attachment,
@@ -144,7 +145,7 @@ class UploadInput:
 def _store_attachment(report: Report, actor, upload: UploadInput, extracted: Extracted) -> Attachment:
     """Write the file and its row. The caller removes the file if its transaction then fails
     (a database rollback cannot take a file back off the disk)."""
-    safe_name = upload.name.replace("/", "_").replace("\\", "_")[-200:]
+    safe_name = display_name(upload.name)
     attachment = Attachment(report=report, original_name=safe_name, content_type=extracted.content_type,
                             size=len(upload.data), sha256=hashlib.sha256(upload.data).hexdigest(), uploaded_by=actor)
     attachment.file.save(f"{attachment.sha256[:16]}{extracted.extension}", ContentFile(upload.data), save=False)
@@ -354,7 +355,7 @@ def _plan_links(report: Report, links: list[LinkInput], dismissed: set[int]) -> 
     if missing:
         fail(NON_FIELD_ERRORS, _("Unknown directive: %(ids)s") % {"ids": ", ".join(map(str, sorted(missing)))})
     targets: dict[int, dict[int, Target]] = {}
-    for target in Target.objects.filter(directive_id__in=list(directives)):
+    for target in targets_for_unit(report.organization, directives):
         targets.setdefault(target.directive_id, {})[target.pk] = target
     plan = []
     for item in links:
@@ -371,7 +372,8 @@ def _plan_links(report: Report, links: list[LinkInput], dismissed: set[int]) -> 
                 continue
             key = link_field_key(item.directive_id, f"target-{target_id}")
             if target_id not in targets.get(item.directive_id, {}):
-                fail(key, _("This target belongs to another directive."))
+                fail(key, _("This report cannot contribute to this target (it belongs to another directive or "
+                            "another unit)."))
                 continue
             try:
                 values[target_id] = contribution_value(raw)
@@ -571,6 +573,9 @@ def report_submit(*, actor, report_id: int, expected_version: int) -> Report:
         raise ValidationError(_("Only a draft or returned report can be submitted."))
     if not report.body.strip():
         raise ValidationError(_("An empty report cannot be submitted."))
+    # What is submitted must satisfy today's rules (a period stored before they existed, a
+    # year 9999, is refused here with the reason instead of reaching the summaries).
+    report.full_clean()
     return _transition(report, actor, ReportStatus.SUBMITTED, ReportAction.SUBMITTED, submitted_at=timezone.now())
 
 

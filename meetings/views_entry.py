@@ -268,7 +268,7 @@ def _link_row(request: HttpRequest, report: Report, editable: bool) -> HttpRespo
     """One row for a directive the user adds from the search, drawn by the same template as
     the others (with its targets' contribution fields)."""
     directive_id = parse_id(request.GET.get("row"))
-    row = added_row(directive_id) if editable and directive_id is not None else None
+    row = added_row(directive_id, report) if editable and directive_id is not None else None
     if row is None:
         raise Http404
     return render(request, "meetings/_link_row.html", {"row": LinkRowForm(row=row), "editable": True})

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 
@@ -63,6 +63,20 @@ def covering_q(user, field: str = "organization") -> Q:
     step = Organization.steplen
     above = sorted({p[:i] for p in paths for i in range(step, len(p) + 1, step)})
     return scope_q(user, field) | Q(**{f"{field}__path__in": above})
+
+
+def targets_for_unit(organization: Organization, directive_ids) -> QuerySet[Target]:
+    """The targets a report of ``organization`` may contribute to, per directive.
+
+    A target with no organisation is everyone's goal; one set at an organisation is that
+    organisation's goal, which its own reports and those of every unit below it count
+    towards. A sibling's or a cousin's goal is theirs alone: never offered, never accepted
+    (and never shown: its name belongs to another committee).
+    """
+    step = Organization.steplen
+    above = [organization.path[:i] for i in range(step, len(organization.path) + 1, step)]
+    return (Target.objects.filter(directive_id__in=list(directive_ids))
+            .filter(Q(organization__isnull=True) | Q(organization__path__in=above)).order_by("name"))
 
 
 def directive_detail(user, pk: int) -> DirectiveDetail:

@@ -343,7 +343,7 @@ def expect(route: Route, actor: Actor, case: str | None, method: str) -> Expect:
         if not covers(actor, case, view):
             return ok(404)
         if name == "report-return" and method == "GET":
-            return ok(200)
+            return ok(200, REDIRECT)  # the form, or back to the report with why one may not return it
         return ok(REDIRECT, 200, may_change=_reviewer(actor, case))
     if name == "dashboard":
         if method == "POST":
@@ -425,6 +425,8 @@ def build_url(route: Route, world: World, case: str | None) -> str:
         url = "/quan-tri/" + values.get("app_label", "meetings") + "/"
     elif "(?P<url>" in url:
         url = "/quan-tri/khong-co-trang-nay/"
+    if route.name == "report-return" and case:  # the report page's link carries the version shown
+        url += f"?version={world.submitted[case].version}"
     return url
 
 

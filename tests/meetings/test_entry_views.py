@@ -206,7 +206,7 @@ def test_history_shows_what_changed_with_a_word_diff_of_the_text(client, tree, s
     new_body = body.replace("12 đảng viên", "15 đảng viên") + " <script>alert(1)</script>"
     client.post(reverse("report-edit", args=[report.pk]),
                 form_data(tree["A2"], version=1, body=new_body, title="Báo cáo tháng 3/2019 (sửa)",
-                          period_end="30/03/2019"))
+                          period_start="01/04/2019", period_end="30/04/2019"))
     page = client.get(reverse("report-detail", args=[report.pk])).content.decode()
     history = page[page.index('data-testid="history"'):]
     assert "chars" not in history
@@ -215,7 +215,7 @@ def test_history_shows_what_changed_with_a_word_diff_of_the_text(client, tree, s
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in history and "<script>alert(1)" not in page
     assert "…" in history, "the long unchanged run is cut short"
     assert history.count("Nội dung không đổi.") < 20
-    for expected in ("Đảng bộ cơ sở A1", "Đảng bộ cơ sở A2", "31/03/2019", "30/03/2019",
+    for expected in ("Đảng bộ cơ sở A1", "Đảng bộ cơ sở A2", "31/03/2019", "30/04/2019",
                      "Báo cáo tháng 3/2019 (sửa)", "Period end", "Organisation"):
         assert expected in history, expected
 

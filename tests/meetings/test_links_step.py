@@ -401,8 +401,27 @@ def test_the_service_refuses_a_negative_or_huge_value_without_touching_the_datab
     with pytest.raises(ValidationError) as err:
         services.report_set_links(actor=world["staff"], report_id=report.pk, expected_version=1, links=[
             services.LinkInput(directive_id=ct05.pk, contributions={world["other_target"].pk: "1"})])
-    assert "This target belongs to another directive." in str(err.value)
+    assert "cannot contribute to this target" in str(err.value)
     nothing_saved(report)
+
+
+def test_only_the_units_own_and_its_ancestors_targets_are_offered_or_accepted(client, world, tree):
+    """A sibling's goal is its own: not offered on the page, refused by the service."""
+    ct05, report = world["ct05"], world["report"]
+    above = TargetFactory(directive=ct05, organization=tree["A1"], name="Mục tiêu của A1", unit="chi bộ", value=5)
+    sibling = TargetFactory(directive=ct05, organization=tree["A2"], name="Mục tiêu riêng của A2", unit="lớp", value=9)
+    client.force_login(world["staff"])
+    page = client.get(url(report)).content.decode()
+    assert "Mục tiêu của A1" in page and "Đảng viên mới" in page
+    assert "Mục tiêu riêng của A2" not in page
+    with pytest.raises(ValidationError) as err:
+        services.report_set_links(actor=world["staff"], report_id=report.pk, expected_version=1, links=[
+            services.LinkInput(directive_id=ct05.pk, contributions={sibling.pk: "1"})])
+    assert f"link-{ct05.pk}-target-{sibling.pk}" in err.value.message_dict
+    nothing_saved(report)
+    services.report_set_links(actor=world["staff"], report_id=report.pk, expected_version=1, links=[
+        services.LinkInput(directive_id=ct05.pk, contributions={above.pk: "2"})])
+    assert report.links.get().contributions.get().target == above
 
 
 def test_the_service_refuses_a_stale_version(world):

@@ -43,8 +43,9 @@ def test_staff_create_only_inside_their_subtree(tree, people):
     assert report.status == ReportStatus.DRAFT and report.author == people["staff_a"]
     with pytest.raises(PermissionDenied):
         draft(people["staff_b"], tree["A1a"])
-    with pytest.raises(PermissionDenied):
-        draft(people["staff_a1"], tree["A"]), "a role never covers the parent"
+    with pytest.raises(PermissionDenied):  # a role never covers the parent
+        draft(people["staff_a1"], tree["A"])
+    assert list(Report.objects.values_list("organization__code", flat=True)) == ["A1a"]
 
 
 def test_text_is_stored_nfc(tree, people):
@@ -297,8 +298,18 @@ def test_an_edit_records_full_values_and_names_not_ids(tree, people):
     report = draft(people["staff_a1"], tree["A1a"])
     services.report_update(actor=people["staff_a"], report_id=report.pk, expected_version=1,
                            body=BODY + "\nBổ sung kết quả.", organization_id=tree["A1b"].pk,
-                           period_end=dt.date(2019, 3, 30))
+                           period_start=dt.date(2019, 4, 1), period_end=dt.date(2019, 4, 30))
     changes = report.events.get(action="edited").changes
     assert changes["body"] == [BODY, BODY + "\nBổ sung kết quả."]
     assert changes["organization"] == ["Chi bộ A1a", "Chi bộ A1b"]
-    assert changes["period_end"] == ["2019-03-31", "2019-03-30"]
+    assert changes["period_end"] == ["2019-03-31", "2019-04-30"]
+
+
+def test_a_stored_report_of_an_impossible_period_cannot_be_submitted(tree, people):
+    report = draft(people["staff_a1"], tree["A1a"])
+    Report.objects.filter(pk=report.pk).update(period_start=dt.date(9999, 12, 1), period_end=dt.date(9999, 12, 31))
+    with pytest.raises(ValidationError) as err:
+        services.report_submit(actor=people["staff_a1"], report_id=report.pk, expected_version=1)
+    assert "period_start" in err.value.message_dict or "period_end" in err.value.message_dict
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT and report.version == 1
