@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from organizations.actors import system_actor
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -62,7 +64,7 @@ def main() -> None:
           f"{ImplementationLink.objects.count():,} links")
 
     if not args.skip_full:
-        result = S.summaries_compute(start=period.start, end=period.end, kinds=args.kind)
+        result = S.summaries_compute(actor=system_actor(), start=period.start, end=period.end, kinds=args.kind)
         by_kind: dict[str, list] = {}
         for r in result.periods:
             by_kind.setdefault(r.period.kind, []).append(r)
@@ -82,7 +84,7 @@ def main() -> None:
     times = []
     for report_id in sample:
         started = time.monotonic()
-        S.summaries_refresh_for_report(report_id=report_id)
+        S.summaries_refresh_for_report(actor=system_actor(), report_id=report_id)
         times.append(time.monotonic() - started)
     if times:
         print(f"INCREMENTAL refresh (service, 5 period kinds, org + ancestors): n={len(times)} "

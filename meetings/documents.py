@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organizations.actors import require_job_actor
 from organizations.models import Organization, OrgKind, RoleKind
 from organizations.selectors import can_access
 from resolutions.models import DocumentStatus, ProgressSummary, SummaryDocument
@@ -329,7 +330,8 @@ def _filename(doc: SummaryDocument, period: Period, ext: str) -> str:
     return f"bao-cao-tong-hop-{doc.organization.code}-{period.key}-{doc.pk}.{ext}".replace("/", "-")
 
 
-def summary_document_build(*, document_id: int) -> SummaryDocument | None:
+def summary_document_build(*, actor, document_id: int) -> SummaryDocument | None:
+    require_job_actor(actor)
     doc = SummaryDocument.objects.select_related("organization").filter(pk=document_id).first()
     if doc is None:
         return None

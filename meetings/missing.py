@@ -24,6 +24,7 @@ from django.db.models import Min, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from organizations.actors import require_job_actor
 from organizations.models import Organization, Role, RoleKind
 from resolutions import periods as P
 from resolutions.models import Assignment, Directive
@@ -140,8 +141,9 @@ def digest_recipients(items: list[MissingItem]) -> dict[int, list[MissingItem]]:
     return out
 
 
-def missing_digest_send(*, today: dt.date | None = None, lookback_days: int = 31) -> int:
+def missing_digest_send(*, actor, today: dt.date | None = None, lookback_days: int = 31) -> int:
     """E-mail every staff user one digest of their units' overdue reports; returns e-mails sent."""
+    require_job_actor(actor)
     from django.contrib.auth import get_user_model
 
     today = today or timezone.localdate()

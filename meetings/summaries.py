@@ -54,6 +54,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from organizations.actors import require_job_actor
 from organizations.models import Organization
 from resolutions import partitions
 from resolutions import periods as P
@@ -520,7 +521,7 @@ def _compute_all(periods: list[Period], *, org: Organization | None = None, now:
     return result
 
 
-def summaries_compute(*, period_kind: str | None = None, start: dt.date | None = None, end: dt.date | None = None,
+def summaries_compute(*, actor, period_kind: str | None = None, start: dt.date | None = None, end: dt.date | None = None,
                       org: Organization | None = None, kinds: Iterable[str] | None = None,
                       now: dt.datetime | None = None, fast: bool | None = None) -> ComputeResult:
     """Recompute every summary period (of ``period_kind``, or every kind) overlapping [start, end].
@@ -528,6 +529,7 @@ def summaries_compute(*, period_kind: str | None = None, start: dt.date | None =
     Defaults: every kind, from the first reported period or assignment to today. Closed
     periods are left as they are (amendment counts aside). Each period is its own transaction.
     """
+    require_job_actor(actor)
     if start is None or end is None:
         rng = data_range()
         if rng is None:
@@ -549,8 +551,9 @@ def open_periods(*, start: dt.date, end: dt.date, kinds: Iterable[str] = P.KINDS
     return [p for p in P.all_periods_overlapping(*clipped, list(kinds)) if (p.kind, p.start) not in closed]
 
 
-def summaries_compute_open(*, now: dt.datetime | None = None) -> ComputeResult:
+def summaries_compute_open(*, actor, now: dt.datetime | None = None) -> ComputeResult:
     """The nightly job: recompute every period that is not closed, from the first data to today."""
+    require_job_actor(actor)
     rng = data_range()
     if rng is None:
         return ComputeResult()
@@ -560,13 +563,14 @@ def summaries_compute_open(*, now: dt.datetime | None = None) -> ComputeResult:
 # --------------------------------------------------------------------------------------
 # Incremental refresh after a report changes state
 # --------------------------------------------------------------------------------------
-def summaries_refresh_for_report(*, report_id: int, now: dt.datetime | None = None) -> list[PeriodResult]:
+def summaries_refresh_for_report(*, actor, report_id: int, now: dt.datetime | None = None) -> list[PeriodResult]:
     """Recompute the summaries of the report's organisation and its ancestors, for its periods.
 
     Per period kind: the period containing the report's ``period_end``; the chain's own rows
     are rebuilt and each ancestor becomes own + Σ direct children (a few hundred rows read
     per level). Closed periods keep their figures; their amendment count is refreshed.
     """
+    require_job_actor(actor)
     report = Report.objects.select_related("organization").filter(pk=report_id).first()
     if report is None or not P.known_bounds().contains(report.period_end):
         # A period outside the bounds (stored before they existed) is in no summary period:
@@ -612,8 +616,9 @@ def enqueue_refresh(report: Report) -> None:
 # --------------------------------------------------------------------------------------
 # Closing periods ("chốt số liệu")
 # --------------------------------------------------------------------------------------
-def period_close(*, period: Period, now: dt.datetime | None = None) -> PeriodClose:
+def period_close(*, actor, period: Period, now: dt.datetime | None = None) -> PeriodClose:
     """Compute a period one last time and freeze it. Idempotent: closing twice changes nothing."""
+    require_job_actor(actor)
     now = now or timezone.now()
     existing = closed_period(period)
     if existing is not None:
@@ -639,10 +644,11 @@ def periods_due_for_close(*, days_after_end: int, today: dt.date | None = None) 
             if p.end + dt.timedelta(days=days_after_end) <= today]
 
 
-def periods_close_due(*, days_after_end: int = 10, today: dt.date | None = None,
+def periods_close_due(*, actor, days_after_end: int = 10, today: dt.date | None = None,
                       now: dt.datetime | None = None) -> list[PeriodClose]:
     """Close every open period that ended at least ``days_after_end`` days ago (each its own transaction)."""
-    return [period_close(period=p, now=now) for p in periods_due_for_close(days_after_end=days_after_end, today=today)]
+    require_job_actor(actor)
+    return [period_close(actor=actor, period=p, now=now) for p in periods_due_for_close(days_after_end=days_after_end, today=today)]
 
 
 # --------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
-from organizations.actors import as_system
+from organizations.actors import as_system, system_actor
 from resolutions import periods as P
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def summaries_refresh_for_report_task(report_id: int) -> dict:
     """Refresh the report's ancestors' summaries for the periods containing it."""
     from .summaries import summaries_refresh_for_report
 
-    results = summaries_refresh_for_report(report_id=report_id)
+    results = summaries_refresh_for_report(actor=system_actor(), report_id=report_id)
     return {"report_id": report_id, "periods": [r.period.key + ("*" if r.closed else "") for r in results]}
 
 
@@ -50,9 +50,9 @@ def summaries_compute_task(period: str | None = None, org_id: int | None = None,
     org = Organization.objects.get(pk=org_id) if org_id else None
     if period:
         span = P.parse_period(period)
-        result = summaries_compute(start=span.start, end=span.end, org=org, period_kind=period_kind)
+        result = summaries_compute(actor=system_actor(), start=span.start, end=span.end, org=org, period_kind=period_kind)
     else:
-        result = summaries_compute(org=org, period_kind=period_kind)
+        result = summaries_compute(actor=system_actor(), org=org, period_kind=period_kind)
     return _summary(result)
 
 
@@ -62,7 +62,7 @@ def summaries_compute_open_task() -> dict:
     """Nightly: recompute every period that is not closed."""
     from .summaries import summaries_compute_open
 
-    return _summary(summaries_compute_open())
+    return _summary(summaries_compute_open(actor=system_actor()))
 
 
 @shared_task(name="meetings.periods_close_due", **RETRY)
@@ -71,7 +71,7 @@ def periods_close_due_task(days_after_end: int = 10, today: str | None = None) -
     """Daily: close ("chốt số liệu") every period that ended ``days_after_end`` days ago or more."""
     from .summaries import periods_close_due
 
-    closes = periods_close_due(days_after_end=days_after_end,
+    closes = periods_close_due(actor=system_actor(), days_after_end=days_after_end,
                                today=dt.date.fromisoformat(today) if today else None)
     return {"closed": [f"{c.period_kind}:{c.period_start.isoformat()}" for c in closes]}
 
@@ -82,7 +82,7 @@ def missing_reports_digest_task(today: str | None = None, lookback_days: int = 3
     """Daily: one e-mail per staff user listing the late reports of their units."""
     from .missing import missing_digest_send
 
-    sent = missing_digest_send(today=dt.date.fromisoformat(today) if today else None, lookback_days=lookback_days)
+    sent = missing_digest_send(actor=system_actor(), today=dt.date.fromisoformat(today) if today else None, lookback_days=lookback_days)
     return {"sent": sent}
 
 
@@ -92,5 +92,5 @@ def summary_document_build_task(document_id: int) -> dict:
     """Build the DOCX and XLSX of a ``SummaryDocument`` (idempotent: a finished one is left alone)."""
     from .documents import summary_document_build
 
-    doc = summary_document_build(document_id=document_id)
+    doc = summary_document_build(actor=system_actor(), document_id=document_id)
     return {"document_id": document_id, "status": doc.status if doc else None}

@@ -12,6 +12,8 @@ import functools
 from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 SYSTEM_USERNAME = "he-thong"
 SYSTEM_DISPLAY_NAME = "Hệ thống"
@@ -37,6 +39,13 @@ def system_actor():
 
 def is_system_actor(user) -> bool:
     return getattr(user, "username", None) == SYSTEM_USERNAME and not getattr(user, "is_active", True)
+
+
+def require_job_actor(actor) -> None:
+    """Whole-tree jobs (summaries, period closes, digests, documents) run as the system actor,
+    or by an operator's hand (a management command); nobody else may start them directly."""
+    if not (is_system_actor(actor) or is_operator(actor)):
+        raise PermissionDenied(_("Only the system or an operator can run this job."))
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from django.db import connection, connections
 
 from meetings import summaries as S
 from meetings import summaries_bulk as bulk
+from organizations.actors import system_actor
 from resolutions import partitions
 from tests.meetings.test_partitions import (
     FEB,
@@ -38,7 +39,7 @@ def test_a_period_split_over_sessions_equals_the_portable_path(drop_new_partitio
                                                                sessions):
     settings.SUMMARY_BULK_SESSIONS = sessions
     random_world(5)
-    S.summaries_compute(start=H1.start, end=H1.end, now=NOW, fast=False)
+    S.summaries_compute(actor=system_actor(), start=H1.start, end=H1.end, now=NOW, fast=False)
     portable = snapshot()
 
     shares_seen: list[bulk.Share] = []
@@ -49,7 +50,7 @@ def test_a_period_split_over_sessions_equals_the_portable_path(drop_new_partitio
         return real_share(snapshot_id, t, period, exps, params, share, *rest)
 
     monkeypatch.setattr(bulk, "_helper_share", counted)
-    result = S.summaries_compute(start=H1.start, end=H1.end, now=NOW, fast=True)
+    result = S.summaries_compute(actor=system_actor(), start=H1.start, end=H1.end, now=NOW, fast=True)
 
     assert portable and snapshot() == portable
     # Every period went through the helpers, one share per session.

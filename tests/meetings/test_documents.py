@@ -8,6 +8,7 @@ from django.urls import include, path, reverse
 
 import config.urls
 from meetings.documents import build_docx, collect, summary_document_build, summary_document_request
+from organizations.actors import system_actor
 from organizations.models import RoleKind
 from resolutions.models import DocumentStatus, SummaryDocument
 
@@ -69,7 +70,7 @@ def test_request_builds_and_stores_both_files(world, media, make_user, django_ca
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         doc = summary_document_request(actor=leader, organization=t["ROOT"], period=MARCH)
     assert len(callbacks) == 1 and doc.status == DocumentStatus.PENDING
-    doc = summary_document_build(document_id=doc.pk)
+    doc = summary_document_build(actor=system_actor(), document_id=doc.pk)
     assert doc.status == DocumentStatus.DONE and doc.progress == 100 and doc.finished_at
     paragraphs, tables = docx_text(doc.docx.read())
     assert dict(tuple(r) for r in tables[1][1:])["Số báo cáo"] == "4"
@@ -81,7 +82,7 @@ def test_request_builds_and_stores_both_files(world, media, make_user, django_ca
     assert {r[0] for r in wb["Chưa báo cáo"].iter_rows(min_row=2, values_only=True)} == {"A2", "B1"}
     # Building again leaves the finished document alone.
     name = doc.docx.name
-    assert summary_document_build(document_id=doc.pk).docx.name == name
+    assert summary_document_build(actor=system_actor(), document_id=doc.pk).docx.name == name
 
 
 @pytest.mark.urls(__name__)

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from meetings import summaries as S
 from meetings.models import Assessment, Report, ReportStatus
+from organizations.actors import system_actor
 from organizations.models import Organization, OrgKind
 from resolutions import partitions
 from resolutions import periods as P
@@ -188,7 +189,7 @@ def test_a_full_recompute_leaves_no_rows_in_the_default_partition(world):
                                closed_at=at(2019, 7, 10))
     ProgressSummary.objects.filter(pk=june_row.pk).update(is_closed=True)
 
-    S.summaries_compute(start=MARCH.start, end=JUNE.end, kinds=["month"], now=NOW)
+    S.summaries_compute(actor=system_actor(), start=MARCH.start, end=JUNE.end, kinds=["month"], now=NOW)
 
     assert ProgressSummary.objects.get(pk=june_row.pk).reports == 2  # frozen figures kept
     with connection.cursor() as cur:
@@ -225,10 +226,10 @@ def test_ids_stay_unique_and_target_values_point_at_their_summary_across_paths(w
     postgres_only()
     t, d, draft = world["tree"], world["d"], world["draft"]
     direct_summary(t["A1"], d, MAY, target=world["sum"], reports=1)
-    S.summaries_compute(start=Q1.start, end=MAY.end, now=NOW, fast=True)
-    S.summaries_compute(start=FEB.start, end=FEB.end, kinds=["month"], now=NOW, fast=False)
+    S.summaries_compute(actor=system_actor(), start=Q1.start, end=MAY.end, now=NOW, fast=True)
+    S.summaries_compute(actor=system_actor(), start=FEB.start, end=FEB.end, kinds=["month"], now=NOW, fast=False)
     Report.objects.filter(pk=draft.pk).update(status=ReportStatus.SUBMITTED, submitted_at=at(2019, 4, 4))
-    S.summaries_refresh_for_report(report_id=draft.pk, now=NOW)
+    S.summaries_refresh_for_report(actor=system_actor(), report_id=draft.pk, now=NOW)
     S.compute_period(MAY, org=t["B"], now=NOW)
 
     with connection.cursor() as cur:
@@ -303,9 +304,9 @@ def test_bulk_equals_portable_with_two_roots_and_units_out_of_their_validity():
     report(founded, period=MAY, submitted=at(2019, 6, 3), links=[(d, Assessment.IN_PROGRESS, {t_sum: 5})])
     report(active, period=MARCH, submitted=at(2019, 4, 4), links=[(d, Assessment.IN_PROGRESS, {t_latest: 1})])
 
-    S.summaries_compute(start=H1.start, end=H1.end, now=NOW, fast=False)
+    S.summaries_compute(actor=system_actor(), start=H1.start, end=H1.end, now=NOW, fast=False)
     portable = snapshot()
-    S.summaries_compute(start=H1.start, end=H1.end, now=NOW, fast=True)
+    S.summaries_compute(actor=system_actor(), start=H1.start, end=H1.end, now=NOW, fast=True)
     assert portable and snapshot() == portable
 
     # What the figures mean: a dissolved unit's report counts, but it is never expected (nor overdue).
@@ -330,9 +331,9 @@ def test_bulk_equals_portable_with_assignments_but_no_reports(tree):
     d = DirectiveFactory()
     AssignmentFactory(directive=d, organization=tree["ROOT"], frequency="month", reporter_kind=OrgKind.CELL,
                       start=dt.date(2019, 1, 1))
-    S.summaries_compute(start=Q1.start, end=Q1.end, now=NOW, fast=False)
+    S.summaries_compute(actor=system_actor(), start=Q1.start, end=Q1.end, now=NOW, fast=False)
     portable = snapshot()
-    S.summaries_compute(start=Q1.start, end=Q1.end, now=NOW, fast=True)
+    S.summaries_compute(actor=system_actor(), start=Q1.start, end=Q1.end, now=NOW, fast=True)
     assert portable and snapshot() == portable
     assert row(tree["ROOT"], MARCH, d).units_overdue == 2
     assert TargetProgress.objects.count() == 0
@@ -345,14 +346,14 @@ def test_a_closed_period_is_not_rebuilt_by_the_bulk_path(world):
     postgres_only()
     t, d, draft = world["tree"], world["d"], world["draft"]
     close_time = timezone.now()
-    S.period_close(period=MARCH, now=close_time)
+    S.period_close(actor=system_actor(), period=MARCH, now=close_time)
     frozen = [r[:-3] + r[-1:] for r in period_rows(MARCH)]  # everything but is_closed and the amendment count
     assert frozen and all(r[-3] for r in period_rows(MARCH))  # every row says it is closed
     live = {table: partitions_for(table, MARCH) for table in (PS, TP)}
 
     Report.objects.filter(pk=draft.pk).update(status=ReportStatus.SUBMITTED, submitted_at=at(2019, 4, 4),
                                               updated_at=close_time + dt.timedelta(seconds=5))
-    result = S.summaries_compute(start=Q1.start, end=Q1.end, now=NOW, fast=True)
+    result = S.summaries_compute(actor=system_actor(), start=Q1.start, end=Q1.end, now=NOW, fast=True)
 
     march = next(p for p in result.periods if p.period == MARCH)
     assert march.closed and march.amended == 1
@@ -365,8 +366,8 @@ def test_a_closed_period_is_not_rebuilt_by_the_bulk_path(world):
 
 @pytest.mark.embedded
 def test_an_empty_database_computes_nothing_without_error():
-    assert S.summaries_compute().periods == []
-    assert S.summaries_compute_open().periods == []
+    assert S.summaries_compute(actor=system_actor()).periods == []
+    assert S.summaries_compute_open(actor=system_actor()).periods == []
     result = S.compute_period(MARCH, now=NOW)  # no organisation, no directive at all
     assert result.rows == 0 and not ProgressSummary.objects.exists()
 
@@ -375,8 +376,8 @@ def test_an_empty_database_computes_nothing_without_error():
 def test_a_tree_without_assignments_or_links_computes_no_rows():
     make_tree()
     DirectiveFactory()
-    assert S.summaries_compute(now=NOW).periods == []  # no data: no period to compute
-    result = S.summaries_compute(start=Q1.start, end=Q1.end, now=NOW)
+    assert S.summaries_compute(actor=system_actor(), now=NOW).periods == []  # no data: no period to compute
+    result = S.summaries_compute(actor=system_actor(), start=Q1.start, end=Q1.end, now=NOW)
     assert len(result.periods) == 7 and result.rows == 0
     assert S.compute_period(MARCH, now=NOW).rows == 0
     assert S.compute_period(MARCH, now=NOW, fast=False).rows == 0
@@ -397,19 +398,19 @@ def test_a_report_submitted_during_a_whole_tree_run_is_not_lost(world, monkeypat
     if fast:
         postgres_only()
     t, d, draft = world["tree"], world["d"], world["draft"]
-    S.summaries_compute(start=Q1.start, end=Q1.end, kinds=["month"], now=NOW, fast=fast)  # last night
+    S.summaries_compute(actor=system_actor(), start=Q1.start, end=Q1.end, kinds=["month"], now=NOW, fast=fast)  # last night
     assert row(t["ROOT"], MARCH, d).reports == 3
     real_compute, submitted = S.compute_period, []
 
     def compute(period, **kwargs):
         if not submitted:
             Report.objects.filter(pk=draft.pk).update(status=ReportStatus.SUBMITTED, submitted_at=at(2019, 4, 4))
-            S.summaries_refresh_for_report(report_id=draft.pk, now=NOW)
+            S.summaries_refresh_for_report(actor=system_actor(), report_id=draft.pk, now=NOW)
             submitted.append(row(t["ROOT"], MARCH, d).reports)
         return real_compute(period, **kwargs)
 
     monkeypatch.setattr(S, "compute_period", compute)
-    S.summaries_compute(start=Q1.start, end=Q1.end, kinds=["month"], now=NOW, fast=fast)
+    S.summaries_compute(actor=system_actor(), start=Q1.start, end=Q1.end, kinds=["month"], now=NOW, fast=fast)
 
     assert submitted == [4]  # the refresh counted it at once
     assert row(t["ROOT"], MARCH, d).reports == 4

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from meetings import summaries as S
 from meetings.models import Assessment, ImplementationLink, Report, ReportStatus, TargetContribution
+from organizations.actors import system_actor
 from organizations.models import Organization, OrgKind
 from resolutions import periods as P
 from resolutions.models import PeriodClose, ProgressSummary, TargetProgress
@@ -102,7 +103,7 @@ def snapshot() -> list[tuple]:
 @pytest.mark.embedded
 def test_roll_up_on_a_hand_built_tree(world):
     t, d = world["tree"], world["d"]
-    S.summaries_compute(start=Q1.start, end=Q1.end, kinds=["month", "quarter"], now=NOW)
+    S.summaries_compute(actor=system_actor(), start=Q1.start, end=Q1.end, kinds=["month", "quarter"], now=NOW)
 
     # March, root: expected = 2 cells (monthly) + 3 grassroots (quarterly, Q1 ends in March).
     assert figures(row(t["ROOT"], MARCH, d)) == {
@@ -144,46 +145,46 @@ def test_pending_before_the_due_date(world):
 
 @pytest.mark.embedded
 def test_compute_is_idempotent(world):
-    S.summaries_compute(start=Q1.start, end=Q1.end, now=NOW)
+    S.summaries_compute(actor=system_actor(), start=Q1.start, end=Q1.end, now=NOW)
     first = snapshot()
     ids = set(ProgressSummary.objects.values_list("id", flat=True))
-    S.summaries_compute(start=Q1.start, end=Q1.end, now=NOW)
+    S.summaries_compute(actor=system_actor(), start=Q1.start, end=Q1.end, now=NOW)
     assert snapshot() == first
     assert first and set(ProgressSummary.objects.values_list("id", flat=True)).isdisjoint(ids)
 
 
 def test_incremental_refresh_equals_full_recompute(world):
     t, d, draft = world["tree"], world["d"], world["draft"]
-    S.summaries_compute(start=Q1.start, end=Q1.end, now=NOW)
+    S.summaries_compute(actor=system_actor(), start=Q1.start, end=Q1.end, now=NOW)
     Report.objects.filter(pk=draft.pk).update(status=ReportStatus.SUBMITTED, submitted_at=at(2019, 4, 4))
-    S.summaries_refresh_for_report(report_id=draft.pk, now=NOW)
+    S.summaries_refresh_for_report(actor=system_actor(), report_id=draft.pk, now=NOW)
     assert row(t["A"], MARCH, d).units_overdue == 0
     assert row(t["ROOT"], MARCH, d).reports == 5
     incremental = snapshot()
-    S.summaries_compute(start=Q1.start, end=Q1.end, now=NOW)
+    S.summaries_compute(actor=system_actor(), start=Q1.start, end=Q1.end, now=NOW)
     assert snapshot() == incremental
 
 
 def test_refresh_of_a_subtree_org_equals_full(world):
     t = world["tree"]
-    S.summaries_compute(start=MARCH.start, end=MARCH.end, now=NOW)
+    S.summaries_compute(actor=system_actor(), start=MARCH.start, end=MARCH.end, now=NOW)
     full = snapshot()
-    S.summaries_compute(start=MARCH.start, end=MARCH.end, org=t["A1"], now=NOW)
+    S.summaries_compute(actor=system_actor(), start=MARCH.start, end=MARCH.end, org=t["A1"], now=NOW)
     assert snapshot() == full
 
 
 def test_closed_period_is_frozen_and_counts_amendments(world):
     t, d, draft = world["tree"], world["d"], world["draft"]
     close_time = timezone.now()
-    S.period_close(period=MARCH, now=close_time)
+    S.period_close(actor=system_actor(), period=MARCH, now=close_time)
     S.compute_period(Q1, now=NOW)
     frozen = figures(row(t["ROOT"], MARCH, d))
     assert row(t["ROOT"], MARCH, d).is_closed and PeriodClose.objects.count() == 1
     # A report of the closed month is submitted afterwards.
     Report.objects.filter(pk=draft.pk).update(status=ReportStatus.SUBMITTED, submitted_at=at(2019, 4, 4),
                                               updated_at=close_time + dt.timedelta(seconds=5))
-    S.summaries_refresh_for_report(report_id=draft.pk, now=NOW)
-    S.summaries_compute(start=MARCH.start, end=MARCH.end, kinds=["month"], now=NOW)
+    S.summaries_refresh_for_report(actor=system_actor(), report_id=draft.pk, now=NOW)
+    S.summaries_compute(actor=system_actor(), start=MARCH.start, end=MARCH.end, kinds=["month"], now=NOW)
     assert figures(row(t["ROOT"], MARCH, d)) == frozen
     assert row(t["ROOT"], MARCH, d).amended_after_close == 1
     assert row(t["A"], MARCH, d).amended_after_close == 1
@@ -191,11 +192,11 @@ def test_closed_period_is_frozen_and_counts_amendments(world):
     # The open quarter took the report in.
     assert row(t["ROOT"], Q1, d).reports == 6
     # Closing again changes nothing.
-    assert S.period_close(period=MARCH).closed_at == close_time
+    assert S.period_close(actor=system_actor(), period=MARCH).closed_at == close_time
 
 
 def test_periods_close_due_closes_old_periods_only(world):
-    closes = S.periods_close_due(days_after_end=10, today=dt.date(2019, 4, 10))
+    closes = S.periods_close_due(actor=system_actor(), days_after_end=10, today=dt.date(2019, 4, 10))
     keys = {(c.period_kind, c.period_start) for c in closes}
     assert ("month", dt.date(2019, 3, 1)) in keys and ("quarter", dt.date(2019, 1, 1)) in keys
     assert ("month", dt.date(2019, 4, 1)) not in keys and ("year", dt.date(2019, 1, 1)) not in keys
@@ -216,7 +217,7 @@ def test_enqueue_refresh_on_commit_runs_the_task(world, django_capture_on_commit
     from config.celery import app
 
     t, d, draft = world["tree"], world["d"], world["draft"]
-    S.summaries_compute(start=MARCH.start, end=MARCH.end, kinds=["month"], now=NOW)
+    S.summaries_compute(actor=system_actor(), start=MARCH.start, end=MARCH.end, kinds=["month"], now=NOW)
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
     try:
@@ -273,7 +274,7 @@ def random_world(seed: int):
 def test_root_equals_direct_count_on_random_trees(seed):
     root, directives = random_world(seed)
     H1 = P.parse_period("2019-H1")
-    S.summaries_compute(start=H1.start, end=H1.end, now=NOW)
+    S.summaries_compute(actor=system_actor(), start=H1.start, end=H1.end, now=NOW)
     for period in [*P.periods_overlapping("month", H1.start, H1.end), H1, P.parse_period("2019-Q2")]:
         for d in directives:
             links = ImplementationLink.objects.filter(
@@ -307,7 +308,7 @@ def test_root_equals_direct_count_on_random_trees(seed):
     # Incremental refresh of any report leaves the same rows as the full computation.
     full = snapshot()
     for r in Report.objects.filter(organization__path__startswith=root.path).order_by("id")[:5]:
-        S.summaries_refresh_for_report(report_id=r.pk, now=NOW)
+        S.summaries_refresh_for_report(actor=system_actor(), report_id=r.pk, now=NOW)
     assert snapshot() == full
 
 
@@ -368,16 +369,52 @@ def test_a_failure_mid_period_leaves_the_previous_rows(world, monkeypatch, fast)
     assert snapshot() == before
 
 
-def test_tasks_retry_only_on_transient_errors():
+def test_tasks_retry_on_transient_errors_and_fail_at_once_on_others(monkeypatch):
+    """A dropped database or broker connection is retried until the job runs; a bug is not.
+
+    (Run in-process: Celery re-runs a retried task at once instead of after its backoff.)
+    """
     from django.db import OperationalError
     from kombu.exceptions import OperationalError as BrokerError
 
     from meetings import tasks
 
-    for task in (tasks.summaries_refresh_for_report_task, tasks.summaries_compute_task,
-                 tasks.periods_close_due_task, tasks.missing_reports_digest_task, tasks.summary_document_build_task):
-        assert OperationalError in task.autoretry_for and BrokerError in task.autoretry_for
-        assert ValueError not in task.autoretry_for and task.acks_late
+    task = tasks.summaries_compute_open_task
+    monkeypatch.setitem(task.app.conf, "task_eager_propagates", False)
+
+    def run(error, fail_times):
+        calls = []
+
+        def job(*, actor, now=None):
+            calls.append(actor.username)
+            if len(calls) <= fail_times:
+                raise error
+            return S.ComputeResult()
+
+        monkeypatch.setattr(S, "summaries_compute_open", job)
+        return task.apply(), calls
+
+    for transient in (OperationalError("server closed the connection"), BrokerError("broker gone")):
+        result, calls = run(transient, fail_times=2)
+        assert result.successful(), f"{transient!r} is retried until the job runs"
+        assert calls == ["he-thong"] * 3, "twice refused, then run, always as the system actor"
+    result, calls = run(ValueError("a bug, not a passing outage"), fail_times=1)
+    assert result.failed() and isinstance(result.result, ValueError)
+    assert calls == ["he-thong"], "never retried"
+
+
+def test_only_the_system_or_an_operator_runs_whole_tree_jobs(world, make_user):
+    from django.core.exceptions import PermissionDenied
+
+    leader = make_user("leader_root", world["tree"]["ROOT"], "leader")
+    before = snapshot()
+    for job in (lambda a: S.summaries_compute(actor=a, start=MARCH.start, end=MARCH.end, now=NOW),
+                lambda a: S.summaries_compute_open(actor=a, now=NOW),
+                lambda a: S.periods_close_due(actor=a, today=dt.date(2019, 12, 31))):
+        for actor in (None, leader):
+            with pytest.raises(PermissionDenied):
+                job(actor)
+    assert snapshot() == before and not PeriodClose.objects.exists()
 
 
 @pytest.mark.parametrize("seed", [3, 11])
@@ -389,11 +426,11 @@ def test_fast_path_equals_portable_path(seed):
         pytest.skip("the fast path is PostgreSQL-only")
     random_world(seed)
     H1 = P.parse_period("2019-H1")
-    S.summaries_compute(start=H1.start, end=H1.end, now=NOW, fast=False)
+    S.summaries_compute(actor=system_actor(), start=H1.start, end=H1.end, now=NOW, fast=False)
     portable = snapshot()
-    S.summaries_compute(start=H1.start, end=H1.end, now=NOW, fast=True)
+    S.summaries_compute(actor=system_actor(), start=H1.start, end=H1.end, now=NOW, fast=True)
     assert portable and snapshot() == portable
-    S.summaries_compute(start=H1.start, end=H1.end, now=NOW, fast=False)
+    S.summaries_compute(actor=system_actor(), start=H1.start, end=H1.end, now=NOW, fast=False)
     assert snapshot() == portable
 
 
@@ -415,13 +452,13 @@ def _stray(world, start: dt.date, end: dt.date) -> Report:
 
 
 def test_a_report_of_year_9999_does_not_stop_the_nightly_recompute(world, april_2019):
-    S.summaries_compute_open(now=NOW)
+    S.summaries_compute_open(actor=system_actor(), now=NOW)
     before = snapshot()
     stray = _stray(world, dt.date(9999, 12, 1), dt.date(9999, 12, 31))
-    result = S.summaries_compute_open(now=NOW)  # used to fail for everyone: "year 10000 is out of range"
+    result = S.summaries_compute_open(actor=system_actor(), now=NOW)  # used to fail for everyone: "year 10000 is out of range"
     assert result.periods and snapshot() == before  # everyone's figures, the stray report in none
-    assert S.summaries_refresh_for_report(report_id=stray.pk, now=NOW) == []  # its submit's refresh
-    assert [p.period for p in S.summaries_compute(start=dt.date(9999, 1, 1), end=dt.date(9999, 12, 31)).periods] == []
+    assert S.summaries_refresh_for_report(actor=system_actor(), report_id=stray.pk, now=NOW) == []  # its submit's refresh
+    assert [p.period for p in S.summaries_compute(actor=system_actor(), start=dt.date(9999, 1, 1), end=dt.date(9999, 12, 31)).periods] == []
 
 
 def test_a_report_of_year_0001_does_not_multiply_the_nightly_periods(world, april_2019):

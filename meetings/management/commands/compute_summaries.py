@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from meetings.summaries import summaries_compute
-from organizations.actors import as_system
+from organizations.actors import as_system, system_actor
 from organizations.models import Organization
 from resolutions import periods as P
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
             start, end = span.start, span.end
-        result = summaries_compute(start=start, end=end, org=organization, period_kind=kind)
+        result = summaries_compute(actor=system_actor(), start=start, end=end, org=organization, period_kind=kind)
         if not result.periods:
             self.stdout.write("Nothing to compute: no reports or assignments yet.")
             return

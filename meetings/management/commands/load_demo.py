@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from meetings.demo.loader import DEMO_PASSWORD, DEMO_YEAR, load_demo
 from meetings.summaries import summaries_compute
-from organizations.actors import as_system
+from organizations.actors import as_system, system_actor
 from resolutions.models import ProgressSummary
 
 
@@ -34,7 +34,7 @@ class Command(BaseCommand):
 
         forget_register_choices()  # parts of the register are bulk-written: no save signal told the dashboards
         if result.total or not ProgressSummary.objects.exists():
-            computed = summaries_compute(start=dt.date(DEMO_YEAR, 1, 1), end=dt.date(DEMO_YEAR, 12, 31))
+            computed = summaries_compute(actor=system_actor(), start=dt.date(DEMO_YEAR, 1, 1), end=dt.date(DEMO_YEAR, 12, 31))
             result.add("progress summaries", computed.rows)
         elapsed = time.monotonic() - started
         if result.total:
