@@ -69,12 +69,12 @@ def test_compose_file_validates_with_docker_compose():
     assert proc.returncode == 0, proc.stderr
 
 
-def _admin_urls(obj_by_model) -> list[str]:
+def _admin_urls(obj_by_model, request) -> list[str]:
     urls = []
     for model, model_admin in admin.site._registry.items():
         info = (model._meta.app_label, model._meta.model_name)
         urls.append(reverse("admin:{}_{}_changelist".format(*info)))
-        if model_admin.has_add_permission.__func__ is not None:
+        if model_admin.has_add_permission(request):  # django-axes' records, for one, are never added by hand
             urls.append(reverse("admin:{}_{}_add".format(*info)))
         obj = obj_by_model.get(model)
         if obj is not None:
@@ -91,9 +91,14 @@ def demo(db):
 def test_every_admin_page_renders_for_an_operator(client, demo):
     from django.contrib.auth import get_user_model
 
-    client.force_login(get_user_model().objects.get(username="vanhanh"))
+    from django.test import RequestFactory
+
+    operator = get_user_model().objects.get(username="vanhanh")
+    client.force_login(operator)
+    request = RequestFactory().get("/")
+    request.user = operator
     objs = {model: model.objects.order_by("pk").last() for model in admin.site._registry}
-    for url in _admin_urls(objs):
+    for url in _admin_urls(objs, request):
         response = client.get(url)
         assert response.status_code == 200, url
 
