@@ -90,7 +90,6 @@ def demo(db):
 @pytest.mark.django_db
 def test_every_admin_page_renders_for_an_operator(client, demo):
     from django.contrib.auth import get_user_model
-
     from django.test import RequestFactory
 
     operator = get_user_model().objects.get(username="vanhanh")
