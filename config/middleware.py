@@ -1,4 +1,5 @@
-"""Project-wide middleware: private caching and browser permissions; idle session expiry."""
+"""Project-wide middleware: private caching and browser permissions; idle session expiry; the
+client's address for the login lock-out."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -100,3 +101,19 @@ def _session_starts_at_login(sender, request: HttpRequest | None, user, **kwargs
         now = int(timezone.now().timestamp())
         request.session[STARTED_KEY] = now
         request.session[SEEN_KEY] = now
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The address django-axes counts login failures against (``AXES_CLIENT_IP_CALLABLE``).
+
+    Without proxies, ``REMOTE_ADDR``. Behind ``PROXY_COUNT`` reverse proxies, each appending
+    the address it received the request from to ``X-Forwarded-For``, the entry that many places
+    from the right: what the client wrote into the header itself sits further left and is
+    never read, so it cannot dodge a lock-out by changing it.
+    """
+    count = settings.PROXY_COUNT
+    if count:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= count:
+            return forwarded[-count]
+    return request.META.get("REMOTE_ADDR")

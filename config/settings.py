@@ -222,13 +222,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.views.locked_out"
-# Behind reverse proxies the client's address is the proxies' X-Forwarded-For, read from the
-# right by as many proxies as the deployment has (never trusted when PROXY_COUNT is unset:
-# a client could write the header itself).
+# The client's address as the lock-out counts it (config.middleware.client_address):
+# REMOTE_ADDR, or behind PROXY_COUNT reverse proxies the address the outermost one saw.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
-if PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+AXES_CLIENT_IP_CALLABLE = "config.middleware.client_address"
 
 # A session ends after SESSION_IDLE_MINUTES without a request (the session backend refuses it
 # after SESSION_COOKIE_AGE; config.middleware.IdleSessionMiddleware pushes that expiry forward

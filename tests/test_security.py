@@ -130,6 +130,20 @@ def test_a_lock_out_holds_one_user_name_from_one_address(client, tree, make_user
 
 
 @pytest.mark.django_db
+def test_behind_a_proxy_the_lock_out_counts_the_address_the_proxy_saw(client, clerk, axes_on, settings):
+    settings.PROXY_COUNT = 1
+    for n in range(6):  # the client rewrites the header each time; the proxy appends the real address
+        client.post(reverse("login"), {"username": "canbo.a", "password": "sai"}, REMOTE_ADDR="172.16.0.2",
+                    HTTP_X_FORWARDED_FOR=f"10.1.1.{n}, 203.0.113.7")
+    locked = client.post(reverse("login"), {"username": "canbo.a", "password": PASSWORD}, REMOTE_ADDR="172.16.0.2",
+                         HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7")
+    assert locked.status_code == 429
+    other = Client().post(reverse("login"), {"username": "canbo.a", "password": PASSWORD}, REMOTE_ADDR="172.16.0.2",
+                          HTTP_X_FORWARDED_FOR="198.51.100.4")
+    assert other.status_code == 302, "the same user from another client address, through the same proxy"
+
+
+@pytest.mark.django_db
 def test_the_lock_out_ends_after_the_cool_off(client, clerk, axes_on, settings):
     from axes.models import AccessAttempt
 
@@ -196,6 +210,21 @@ def test_an_operator_resets_a_password_in_the_admin(client, clerk):
     assert clerk.check_password("Mat-Khau-Moi-2026")
     client.logout()
     assert _login(client, "canbo.a", "Mat-Khau-Moi-2026").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_admins_own_password_change_uses_the_same_page(client):
+    """Django's admin renders the same ``registration/`` templates: they post back to the admin."""
+    operator = get_user_model().objects.create_superuser("vanhanh.test", "op@example.vn", "Op-Pass-2019!")
+    client.force_login(operator)
+    url = reverse("admin:password_change")
+    assert 'action=""' in client.get(url).content.decode()
+    done = client.post(url, {"old_password": "Op-Pass-2019!", "new_password1": "Op-Pass-2026!?",
+                             "new_password2": "Op-Pass-2026!?"}, follow=True)
+    assert done.redirect_chain[-1][0] == reverse("admin:password_change_done")
+    assert "Your password has been changed" in done.content.decode()
+    operator.refresh_from_db()
+    assert operator.check_password("Op-Pass-2026!?")
 
 
 # --------------------------------------------------------------------------------------
