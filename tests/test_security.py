@@ -80,6 +80,7 @@ def clock(monkeypatch):
 # --------------------------------------------------------------------------------------
 # Login throttling
 # --------------------------------------------------------------------------------------
+@pytest.mark.embedded
 @pytest.mark.django_db
 @pytest.mark.vietnamese
 def test_thirty_wrong_passwords_then_the_right_one_does_not_log_in(client, clerk, axes_on):
@@ -164,6 +165,7 @@ def test_the_test_clients_login_keeps_working(client, clerk):
 # --------------------------------------------------------------------------------------
 # Passwords
 # --------------------------------------------------------------------------------------
+@pytest.mark.embedded
 @pytest.mark.django_db
 @pytest.mark.vietnamese
 def test_a_signed_in_user_changes_their_own_password(client, clerk):
@@ -230,6 +232,7 @@ def test_the_admins_own_password_change_uses_the_same_page(client):
 # --------------------------------------------------------------------------------------
 # Sessions
 # --------------------------------------------------------------------------------------
+@pytest.mark.embedded
 @pytest.mark.django_db
 def test_a_session_idle_past_the_limit_is_sent_to_the_login_page(client, clerk, clock, settings):
     client.force_login(clerk)
@@ -250,6 +253,7 @@ def test_an_active_session_outlives_the_idle_limit(client, clerk, clock, setting
     assert _signed_in(client)
 
 
+@pytest.mark.embedded
 @pytest.mark.django_db
 def test_pages_do_not_write_the_session_each_time(client, clerk, clock, settings):
     client.force_login(clerk)
@@ -284,6 +288,7 @@ def test_a_session_ends_after_its_maximum_age_however_active(client, clerk, cloc
 # --------------------------------------------------------------------------------------
 # Headers and caching
 # --------------------------------------------------------------------------------------
+@pytest.mark.embedded
 @pytest.mark.django_db
 def test_pages_carry_the_security_headers(client, clerk):
     client.force_login(clerk)
@@ -353,6 +358,7 @@ def test_static_files_keep_their_long_cache(clerk, settings):
 # --------------------------------------------------------------------------------------
 # Error pages (DEBUG is off in the test settings, as in production)
 # --------------------------------------------------------------------------------------
+@pytest.mark.embedded
 @pytest.mark.django_db
 @pytest.mark.vietnamese
 def test_an_unknown_address_shows_the_sites_404_page_in_vietnamese(client, clerk, settings):
@@ -369,6 +375,7 @@ def test_an_unknown_address_shows_the_sites_404_page_in_vietnamese(client, clerk
     assert "Đổi mật khẩu" in page, "a signed-in user keeps the site's navigation"
 
 
+@pytest.mark.embedded
 @pytest.mark.django_db
 @pytest.mark.vietnamese
 def test_a_failing_view_shows_the_500_page(client, clerk, settings):
