@@ -83,6 +83,13 @@ def test_every_main_page_obeys_the_content_security_policy(page, live_server, de
     _logout(page, live_server)
     login(page, live_server, "lanhdao.hcm")
     hcm = Organization.objects.get(code="HCM")
+    for width in (1200, 1280, 1366):  # a leader's bar is the fullest: the user menu stays on screen
+        page.set_viewport_size({"width": width, "height": 900})
+        _open(page, f"{base}/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        box = page.locator(".user-menu summary").bounding_box()
+        assert box is not None and box["x"] + box["width"] <= width and box["width"] >= 64, width
+    page.set_viewport_size({"width": 1280, "height": 900})
     _open(page, f"{base}/dashboard/")
     page.wait_for_function("() => window.Chart !== undefined && document.querySelectorAll('canvas').length > 0")
     assert page.locator(".dash-bar .progress-bar[class*='w-pct-']").count() > 0, "coverage bars keep their widths"
