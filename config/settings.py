@@ -11,9 +11,11 @@ Two shapes, chosen by what is set:
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -50,8 +52,15 @@ DEBUG = env_bool("DEBUG", default=EMBEDDED)
 _DEV_SECRET = "embedded-development-only-not-a-secret-" + "x" * 24
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and not EMBEDDED:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DATABASE_URL is set and DEBUG is off")
+    # The development key is public (it is in this file): with DEBUG off the app may be reachable
+    # by others, embedded or not, and sessions and password-reset links signed with a known key
+    # can be forged.
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off: set SECRET_KEY to a long random string "
+            "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            "or set DEBUG=true for local development only"
+        )
     SECRET_KEY = _DEV_SECRET
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG or EMBEDDED else [])
@@ -71,6 +80,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "treebeard",
     "auditlog",
+    "csp",
+    "axes",
     "organizations",
     "resolutions",
     "meetings",
@@ -79,6 +90,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise, which answers static files itself: they keep their long cache and need
+    # no policy; every page and download gets both.
+    "config.middleware.PrivateResponseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -86,9 +101,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the user and the messages are known, before LoginRequiredMiddleware sends an
+    # expired session to the login page.
+    "config.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Last, as django-axes requires: it turns a lock-out flagged during the login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -176,6 +196,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Auth -------------------------------------------------------------------------------
+# django-axes' backend first: it refuses a locked-out user name + address before any password
+# is checked; ModelBackend then authenticates and answers permissions.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -215,6 +241,33 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "meetings.TargetContribution",
     "meetings.Attachment",
 )
+
+# Login throttling (django-axes, database handler: works embedded and in production, and the
+# attempts are visible to operators in the admin). Counted per user name *and* address: a
+# whole office behind one NAT address is not locked out by one colleague's typos, and
+# guessing one account's password from one address stops after AXES_FAILURE_LIMIT tries.
+# Failures are forgotten AXES_COOLOFF_TIME after the last one; a lock-out lasts as long, and
+# every further attempt during it starts it again. A successful login clears the count.
+AXES_ENABLED = True
+AXES_VERBOSE = False  # no banner on every start and every management command
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.views.locked_out"
+# The client's address as the lock-out counts it (config.middleware.client_address):
+# REMOTE_ADDR, or behind PROXY_COUNT reverse proxies the address the outermost one saw.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "config.middleware.client_address"
+
+# A session ends after SESSION_IDLE_MINUTES without a request (the session backend refuses it
+# after SESSION_COOKIE_AGE; config.middleware.IdleSessionMiddleware pushes that expiry forward
+# at most once every SESSION_IDLE_REFRESH seconds, so an active user's requests do not each
+# write the session row), and SESSION_MAX_HOURS after the login whatever the activity.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "60"))
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_IDLE_REFRESH = min(300, SESSION_COOKIE_AGE // 4)
+SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "10"))
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -257,10 +310,29 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 10
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Sent by config.middleware.PrivateResponseMiddleware (Django has no setting for it).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# Everything the pages load comes from this site: no inline script or style (bars are width
+# classes, chart data is json_script, htmx's own indicator style is off in base.html), no
+# plugins, no framing, forms post only here. data: images are Bootstrap's inline SVG icons
+# (select arrows, the menu button).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

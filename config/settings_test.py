@@ -18,3 +18,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 ALLOWED_HOSTS = ["*"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# django-axes needs the request in ``authenticate()``, which Django's test client ``login()``
+# does not pass; the throttling tests (tests/test_security.py) switch it on with
+# ``settings.AXES_ENABLED = True`` and log in through the login page as a browser does.
+AXES_ENABLED = False

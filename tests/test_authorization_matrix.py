@@ -302,6 +302,10 @@ def expect(route: Route, actor: Actor, case: str | None, method: str) -> Expect:
         return ok(REDIRECT) if method == "POST" else ok(REDIRECT, 405)
     if not actor.signed_in:
         return ok(LOGIN)
+    if name == "password_change":  # one's own password: the form, or (posted empty) its errors
+        return ok(200)
+    if name == "password_change_done":
+        return ok(200) if method == "GET" else ok(405)
     view = ALL
     if name in ("home", "report-list", "organization-list", "directive-list", "directive-search"):
         return ok(200) if method == "GET" else ok(405, 200)

@@ -3,8 +3,10 @@
 Why Python and not template partials: a national dashboard page draws 25–100 rows of them,
 and Django's template engine took ~0.7 ms a row (every variable lookup, filter and
 ``blocktranslate`` in five partials), more than all the page's queries together. Here each
-widget joins f-strings whose every text part goes through ``escape`` (numbers and CSS widths
-are formatted here); the words are the same messages in the catalogs. The markup and its
+widget joins f-strings whose every text part goes through ``escape`` (numbers and bar widths
+are formatted here); the words are the same messages in the catalogs. Bar widths are classes
+(``w-pct-0`` … ``w-pct-100`` in ``static/css/app.css``), never ``style`` attributes: the
+Content-Security-Policy allows no inline style. The markup and its
 accessibility (icons and words beside every colour, ``role="progressbar"`` with values and
 text, an SVG with a label and a title per bar) are unchanged; ``static/css/dashboard.css``
 styles it.
@@ -70,6 +72,19 @@ class _Words:
         return cls(w, e, get_format("DECIMAL_SEPARATOR"))
 
 
+def width_class(percent: str | float) -> str:
+    """The ``w-pct-N`` class drawing a bar ``percent`` wide (0–100, whole percents).
+
+    Whole percents are a fraction of a pixel on these bars; a non-zero share never rounds
+    down to an invisible 0 (a unit that did report still shows a sliver).
+    """
+    value = min(max(float(percent), 0.0), 100.0)
+    whole = int(value + 0.5)
+    if whole == 0 and value > 0:
+        whole = 1
+    return f"w-pct-{whole}"
+
+
 def _badge(status, ws: _Words) -> str:
     return (f'<span class="dash-status st-{status.key}"><span aria-hidden="true">{status.icon}</span> '
             f'{ws.e[f"status:{status.key}"]}</span>')
@@ -85,15 +100,15 @@ def _coverage(row, ws: _Words) -> str:
     text = w["coverage"] % {"r": s.reported_units, "e": s.expected_units, "p": _number(row.coverage, 1, ws.separator)}
     return (f'<div class="progress dash-bar{full}" role="progressbar" aria-label="{ws.e["units_reported"]}" '
             f'aria-valuemin="0" aria-valuemax="{int(s.expected_units)}" aria-valuenow="{int(s.reported_units)}" '
-            f'aria-valuetext="{escape(valuetext)}"><div class="progress-bar" '
-            f'style="width: {escape(row.coverage_width)}%"></div></div>'
+            f'aria-valuetext="{escape(valuetext)}"><div class="progress-bar '
+            f'{width_class(row.coverage_width)}"></div></div>'
             f'<div class="small text-nowrap">{escape(text)}</div>')
 
 
 def _bars(row, ws: _Words) -> str:
     e = ws.e
     parts = [(g.key, e[f"segment:{g.key}"], int(g.count), g.width) for g in segments(row.summary)]
-    bar = "".join(f'<span class="seg seg-{key}" style="width: {width}%" title="{label}: {count}"></span>'
+    bar = "".join(f'<span class="seg seg-{key} {width_class(width)}" title="{label}: {count}"></span>'
                   for key, label, count, width in parts if count)
     counts = "".join(f'<li><span class="seg-dot seg-{key}" aria-hidden="true"></span>{label}: <strong>{count}</strong></li>'
                      for key, label, count, _width in parts)
@@ -134,10 +149,10 @@ def target_list(targets) -> SafeString:
         parts.append(format_html(
             '<div class="dash-target"><div>{}: <strong>{}</strong> / {} {} ({}%)</div>'
             '<div class="progress dash-bar{}" role="progressbar" aria-label="{}" aria-valuemin="0" aria-valuemax="100" '
-            'aria-valuenow="{}"><div class="progress-bar" style="width: {}%"></div></div>'
+            'aria-valuenow="{}"><div class="progress-bar {}"></div></div>'
             '<div class="small"><span class="pace pace-{}"><span aria-hidden="true">{}</span> {}</span>{}</div></div>',
             t.target.name, t.value_text, t.goal_text, t.target.unit, t.percent_text,
-            " full" if t.percent >= 100 else "", t.target.name, t.bar_now, t.bar_width,
+            " full" if t.percent >= 100 else "", t.target.name, t.bar_now, width_class(t.bar_width),
             t.pace, t.pace_icon, w[f"pace:{t.pace}"], extra))
     return mark_safe("".join(parts))
 
