@@ -211,7 +211,7 @@ def test_an_edit_refused_after_the_file_was_written_removes_the_file(tree, peopl
     def broken_event(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "_event", broken_event)
+    monkeypatch.setattr(services.reports, "_event", broken_event)
     with pytest.raises(RuntimeError):
         services.report_update(actor=people["staff_a1"], report_id=report.pk, expected_version=1, body="Mới",
                                attachment=services.UploadInput("a.txt", b"Chi thi 05"))

@@ -1,0 +1,203 @@
+"""Reports: creation and edits from the version the user saw, with the file they came from."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organizations.models import Organization
+from organizations.selectors import can_access
+from organizations.text import clean_input, search_key
+
+from ..extract import Extracted, display_name, extract_text
+from ..models import (
+    Attachment,
+    CitedSpan,
+    Meeting,
+    Report,
+    ReportAction,
+    ReportStatus,
+)
+from .common import (
+    EDITABLE,
+    EDITOR_ROLES,
+    REPORT_FIELDS,
+    ConcurrentEditError,
+    _event,
+    _jsonable,
+    _require,
+    can_edit_report,
+)
+
+# --- Reports ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class UploadInput:
+    """A file sent with the report form: its name as the user's computer gave it, and its bytes."""
+
+    name: str
+    data: bytes
+
+
+def _store_attachment(report: Report, actor, upload: UploadInput, extracted: Extracted) -> Attachment:
+    """Write the file and its row. The caller removes the file if its transaction then fails
+    (a database rollback cannot take a file back off the disk)."""
+    safe_name = display_name(upload.name)
+    attachment = Attachment(report=report, original_name=safe_name, content_type=extracted.content_type,
+                            size=len(upload.data), sha256=hashlib.sha256(upload.data).hexdigest(), uploaded_by=actor)
+    attachment.file.save(f"{attachment.sha256[:16]}{extracted.extension}", ContentFile(upload.data), save=False)
+    try:
+        attachment.save()
+    except BaseException:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+def _discard_file(attachment: Attachment | None) -> None:
+    if attachment is not None and attachment.file:
+        attachment.file.delete(save=False)
+
+
+@transaction.atomic
+def report_create(*, actor, organization: Organization, kind: str, period_kind: str, period_start: dt.date,
+                  period_end: dt.date, title: str, body: str, meeting: Meeting | None = None,
+                  attachment: UploadInput | None = None) -> Report:
+    """Create a draft report for an organisation the actor's staff/admin role covers.
+
+    With ``attachment`` the file is checked before anything is written, kept with the report,
+    and its text becomes the body when none was typed.
+    """
+    _require(actor, organization, EDITOR_ROLES, _("You cannot create reports for this organisation."))
+    extracted = extract_text(attachment.name, attachment.data) if attachment else None
+    if extracted is not None and not (body or "").strip():
+        body = extracted.text
+    report = Report(organization=organization, meeting=meeting, kind=kind, period_kind=period_kind,
+                    period_start=period_start, period_end=period_end, title=clean_input(title).strip(),
+                    body=clean_input(body), author=actor, status=ReportStatus.DRAFT)
+    report.search_text = search_key(f"{report.title} {report.body}")
+    report.full_clean()
+    report.save()
+    _event(report, actor, ReportAction.CREATED)
+    stored = None
+    try:
+        if attachment is not None:
+            stored = _store_attachment(report, actor, attachment, extracted)
+            _event(report, actor, ReportAction.ATTACHED, {"file": [None, stored.original_name]})
+    except BaseException:
+        _discard_file(stored)
+        raise
+    return report
+
+
+def _field_change(report: Report, name: str, value) -> tuple[str, list] | None:
+    """The history entry of one edited field, as the user reads it: names, not ids."""
+    old = getattr(report, name)
+    if old == value:
+        return None
+    if name == "organization_id":
+        new_org = Organization.objects.get(pk=value)
+        return "organization", [report.organization.name, new_org.name]
+    if name == "meeting_id":
+        old_meeting = str(report.meeting) if report.meeting_id else None
+        new_meeting = str(Meeting.objects.get(pk=value)) if value else None
+        return "meeting", [old_meeting, new_meeting]
+    return name, [_jsonable(old), _jsonable(value)]
+
+
+@transaction.atomic
+def report_update(*, actor, report_id: int, expected_version: int, attachment: UploadInput | None = None,
+                  **fields) -> Report:
+    """Save edits made from ``expected_version``; refuse (ConcurrentEditError) if someone saved since.
+
+    The version check and the increment happen in one UPDATE, so two saves racing on the
+    same version cannot both win. A file sent with the edit is written in the same
+    transaction and only once every check has passed: a refused edit leaves no attachment,
+    no file and no history behind.
+    """
+    report = Report.objects.select_for_update(of=("self",)).select_related("organization", "meeting").get(pk=report_id)
+    if not can_access(actor, report.organization, kinds=EDITOR_ROLES):
+        raise PermissionDenied(_("You cannot edit reports of this organisation."))
+    if report.version != expected_version:
+        raise ConcurrentEditError(report)
+    if report.status not in EDITABLE:
+        raise ValidationError(_("A submitted or accepted report can no longer be edited."))
+    extracted = extract_text(attachment.name, attachment.data) if attachment else None
+    if extracted is not None and "body" in fields and not (fields["body"] or "").strip():
+        fields["body"] = extracted.text
+    changes: dict[str, list] = {}
+    for name, value in fields.items():
+        if name not in REPORT_FIELDS:
+            raise ValueError(f"not an editable report field: {name}")
+        if isinstance(value, str):
+            value = clean_input(value)
+            if name == "title":
+                value = value.strip()
+        change = _field_change(report, name, value)
+        if change is not None:
+            changes[change[0]] = change[1]
+            setattr(report, name, value)
+    if "organization" in changes:
+        report.organization = Organization.objects.get(pk=report.organization_id)
+        _require(actor, report.organization, EDITOR_ROLES, _("You cannot move a report outside your organisations."))
+    report.search_text = search_key(f"{report.title} {report.body}")
+    report.full_clean()
+    if not changes and attachment is None:
+        return report
+    stored = None
+    try:
+        updated = Report.objects.filter(pk=report.pk, version=expected_version).update(
+            **{name: getattr(report, name) for name in fields}, search_text=report.search_text,
+            version=F("version") + 1, updated_at=timezone.now())
+        if not updated:  # pragma: no cover - guarded by select_for_update above; kept for SQLite
+            raise ConcurrentEditError(Report.objects.get(pk=report.pk))
+        report.refresh_from_db()
+        if "body" in changes:
+            _drop_stale_spans(report)
+        if attachment is not None:
+            stored = _store_attachment(report, actor, attachment, extracted)
+            _event(report, actor, ReportAction.ATTACHED, {"file": [None, stored.original_name]})
+        if changes:
+            _event(report, actor, ReportAction.EDITED, changes)
+    except BaseException:
+        _discard_file(stored)
+        raise
+    return report
+
+
+def _drop_stale_spans(report: Report) -> None:
+    """Cited spans whose text no longer matches the edited body are removed (the link stays)."""
+    stale = [s.pk for s in CitedSpan.objects.filter(link__report=report) if report.body[s.start:s.end] != s.text]
+    CitedSpan.objects.filter(pk__in=stale).delete()
+
+
+
+
+# --- Attachments ------------------------------------------------------------------------------
+
+@transaction.atomic
+def attachment_add(*, actor, report: Report, name: str, data: bytes) -> tuple[Attachment, str]:
+    """Validate and store an uploaded file; return it with the text extracted from it.
+
+    For a file sent with an edit, use ``report_update(attachment=…)``: it stores the file only
+    if the edit is accepted.
+    """
+    if not can_edit_report(actor, report):
+        raise PermissionDenied(_("Files can only be attached to a report you can edit."))
+    upload = UploadInput(name=name, data=data)
+    extracted = extract_text(upload.name, upload.data)
+    stored = None
+    try:
+        stored = _store_attachment(report, actor, upload, extracted)
+        _event(report, actor, ReportAction.ATTACHED, {"file": [None, stored.original_name]})
+    except BaseException:
+        _discard_file(stored)
+        raise
+    return stored, extracted.text
