@@ -90,7 +90,12 @@ class OrganizationAdmin(ServiceAdminMixin, TreeAdmin):
                 short_name=data.get("short_name", ""), kind=data["kind"], member_count=data.get("member_count") or 0,
                 valid_from=data.get("valid_from"))
         fields = {name: data[name] for name in services.ORG_EDITABLE if name in form.changed_data}
+        # Setting the end of an open unit closes it: the dissolution service checks the date.
+        closing = fields.get("valid_to") and Organization.objects.get(pk=obj.pk).valid_to is None
+        on = fields.pop("valid_to") if closing else None
         org = services.organization_update(actor=request.user, organization=obj, **fields)
+        if closing:
+            org = services.organization_dissolve(actor=request.user, organization=org, on=on)
         parent = data.get("parent")
         if "parent_code" in form.changed_data and parent is not None:
             org = services.organization_move(actor=request.user, organization=org, new_parent=parent)

@@ -149,6 +149,14 @@ def test_operator_adds_moves_and_edits_units_through_the_services(client, tree, 
     assert any(c.get("name") == ["Đảng bộ cơ sở A2", "Đảng bộ cơ sở A2 (mới)"] for c in changes)
     assert any("path" in c for c in changes), "the move is on the trail"
 
+    # Giving an open unit an end date dissolves it (the service checks the date against its start).
+    b1 = Organization.objects.get(code="B1")
+    response = client.post(reverse("admin:organizations_organization_change", args=[b1.pk]),
+                           {"parent_code": "B", "name": b1.name, "short_name": "", "kind": b1.kind,
+                            "member_count": 0, "valid_to": "2025-07-01", "successors": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert str(Organization.objects.get(code="B1").valid_to) == "2025-07-01"
+
 
 def test_audit_records_cannot_be_changed_or_deleted(client, tree, operator):
     services_entry = LogEntry.objects.get_for_object(tree["A"]).first()
