@@ -80,9 +80,14 @@ def test_a_password_change_is_recorded_without_the_password(tree):
     assert "pbkdf2" not in str(change.changes) and "md5" not in str(change.changes)
 
 
-def test_the_trail_keeps_the_old_and_new_text_of_a_report(tree):
-    report = ReportFactory(organization=tree["A1a"], body="Văn bản cũ.")
-    Report.objects.get(pk=report.pk)
-    report.body = "Văn bản mới, dài hơn."
-    report.save()
-    assert entries(report, LogEntry.Action.UPDATE)[-1].changes["body"] == ["Văn bản cũ.", "Văn bản mới, dài hơn."]
+def test_the_trail_keeps_the_old_and_new_text_of_a_report_edited_through_the_service(tree, make_user):
+    from meetings import services
+
+    staff = make_user("staff_a1", tree["A1"], RoleKind.STAFF)
+    report = ReportFactory(organization=tree["A1a"], body="Văn bản cũ.", title="Báo cáo tháng 3")
+    services.report_update(actor=staff, report_id=report.pk, expected_version=1, body="Văn bản mới, dài hơn.",
+                           title="Báo cáo tháng 3 (sửa)")
+    change = entries(report, LogEntry.Action.UPDATE)[-1].changes
+    assert change["body"] == ["Văn bản cũ.", "Văn bản mới, dài hơn."]
+    assert change["title"] == ["Báo cáo tháng 3", "Báo cáo tháng 3 (sửa)"]
+    assert Report.objects.get(pk=report.pk).version == 2

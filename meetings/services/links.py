@@ -184,7 +184,7 @@ def report_set_links(*, actor, report_id: int, expected_version: int, links: lis
     because links are part of the report: the version goes up and one history event says
     what changed.
     """
-    report = Report.objects.select_for_update().select_related("organization").get(pk=report_id)
+    report = Report.objects.select_for_update(of=("self",)).select_related("organization").get(pk=report_id)
     if not can_access(actor, report.organization, kinds=EDITOR_ROLES):
         raise PermissionDenied(_("You cannot edit reports of this organisation."))
     if report.version != expected_version:

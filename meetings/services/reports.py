@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization
 from organizations.selectors import can_access
 from organizations.text import clean_input, search_key
+from resolutions.selectors import targets_for_unit
 
 from ..extract import Extracted, display_name, extract_text
 from ..models import (
@@ -24,6 +24,7 @@ from ..models import (
     Report,
     ReportAction,
     ReportStatus,
+    TargetContribution,
 )
 from .common import (
     EDITABLE,
@@ -122,6 +123,12 @@ def report_update(*, actor, report_id: int, expected_version: int, attachment: U
     transaction and only once every check has passed: a refused edit leaves no attachment,
     no file and no history behind.
     """
+    unlocked = Report.objects.select_related("organization").get(pk=report_id)
+    if not can_access(actor, unlocked.organization, kinds=EDITOR_ROLES):
+        raise PermissionDenied(_("You cannot edit reports of this organisation."))
+    # A file is read (in a child process, up to its time limit) before the row is locked, so
+    # a slow file never holds up the report's other editors.
+    extracted = extract_text(attachment.name, attachment.data) if attachment else None
     report = Report.objects.select_for_update(of=("self",)).select_related("organization", "meeting").get(pk=report_id)
     if not can_access(actor, report.organization, kinds=EDITOR_ROLES):
         raise PermissionDenied(_("You cannot edit reports of this organisation."))
@@ -129,7 +136,6 @@ def report_update(*, actor, report_id: int, expected_version: int, attachment: U
         raise ConcurrentEditError(report)
     if report.status not in EDITABLE:
         raise ValidationError(_("A submitted or accepted report can no longer be edited."))
-    extracted = extract_text(attachment.name, attachment.data) if attachment else None
     if extracted is not None and "body" in fields and not (fields["body"] or "").strip():
         fields["body"] = extracted.text
     changes: dict[str, list] = {}
@@ -147,18 +153,21 @@ def report_update(*, actor, report_id: int, expected_version: int, attachment: U
     if "organization" in changes:
         report.organization = Organization.objects.get(pk=report.organization_id)
         _require(actor, report.organization, EDITOR_ROLES, _("You cannot move a report outside your organisations."))
+        _require_contributions_fit(report)
     report.search_text = search_key(f"{report.title} {report.body}")
     report.full_clean()
     if not changes and attachment is None:
         return report
     stored = None
     try:
-        updated = Report.objects.filter(pk=report.pk, version=expected_version).update(
-            **{name: getattr(report, name) for name in fields}, search_text=report.search_text,
-            version=F("version") + 1, updated_at=timezone.now())
-        if not updated:  # pragma: no cover - guarded by select_for_update above; kept for SQLite
+        # The version is checked and raised in one UPDATE (on SQLite, where rows cannot be
+        # locked, two saves racing on one version cannot both win); the fields then go through
+        # save(), so the audit trail keeps each one's value before and after.
+        updated = Report.objects.filter(pk=report.pk, version=expected_version).update(version=F("version") + 1)
+        if not updated:  # pragma: no cover - guarded by select_for_update on PostgreSQL
             raise ConcurrentEditError(Report.objects.get(pk=report.pk))
-        report.refresh_from_db()
+        report.version = expected_version + 1
+        report.save(update_fields=[*fields, "search_text", "updated_at"])
         if "body" in changes:
             _drop_stale_spans(report)
         if attachment is not None:
@@ -170,6 +179,17 @@ def report_update(*, actor, report_id: int, expected_version: int, attachment: U
         _discard_file(stored)
         raise
     return report
+
+
+def _require_contributions_fit(report: Report) -> None:
+    """A report moved to another unit may not keep contributions to goals that unit does not
+    share (another unit's target would then show up in the new unit's figures and pages)."""
+    contributions = TargetContribution.objects.filter(link__report=report)
+    fitting = targets_for_unit(report.organization, contributions.values_list("link__directive_id", flat=True))
+    if contributions.exclude(target__in=fitting).exists():
+        raise ValidationError({"organization": _(
+            "This report contributes to targets of its present unit that the chosen unit does not have: "
+            "remove those contributions in the links step first, then move it.")})
 
 
 def _drop_stale_spans(report: Report) -> None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,9 +64,8 @@ def _transition(report: Report, actor, status: str, action: str, note: str = "",
     report.status = status
     for name, value in extra.items():
         setattr(report, name, value)
-    report.version = F("version") + 1
-    report.save()
-    report.refresh_from_db()
+    report.version += 1  # the row is locked (select_for_update): no concurrent increment to lose
+    report.save(update_fields=["status", "version", "updated_at", *extra])
     _event(report, actor, action, {"status": [old, status]}, note=note)
     _enqueue_summary_refresh(report)
     return report
@@ -75,17 +73,15 @@ def _transition(report: Report, actor, status: str, action: str, note: str = "",
 
 def _enqueue_summary_refresh(report: Report) -> None:
     """Ask the summary jobs to refresh the report's ancestors once this transaction commits."""
-    try:
-        from .summaries import enqueue_refresh
-    except ImportError:  # the summaries module is optional until it lands
-        return
+    from ..summaries import enqueue_refresh
+
     enqueue_refresh(report)
 
 
 @transaction.atomic
 def report_submit(*, actor, report_id: int, expected_version: int) -> Report:
     """Submit the version the user saw (a report changed since is refused: they must read it again)."""
-    report = Report.objects.select_for_update().select_related("organization").get(pk=report_id)
+    report = Report.objects.select_for_update(of=("self",)).select_related("organization").get(pk=report_id)
     if not can_access(actor, report.organization, kinds=EDITOR_ROLES):
         raise PermissionDenied(_("You cannot submit reports of this organisation."))
     if report.version != expected_version:
@@ -103,7 +99,7 @@ def report_submit(*, actor, report_id: int, expected_version: int) -> Report:
 @transaction.atomic
 def report_accept(*, actor, report_id: int, expected_version: int) -> Report:
     """Accept the version the leader read; never by one of the report's own authors."""
-    report = Report.objects.select_for_update().select_related("organization").get(pk=report_id)
+    report = Report.objects.select_for_update(of=("self",)).select_related("organization").get(pk=report_id)
     _check_reviewer(actor, report, _("Only a leader of the organisation above can accept this report."))
     if report.version != expected_version:
         raise ConcurrentEditError(report)
@@ -117,7 +113,7 @@ def report_accept(*, actor, report_id: int, expected_version: int) -> Report:
 def report_return(*, actor, report_id: int, expected_version: int, reason: str) -> Report:
     """Return the version the leader read, with a reason; never by one of the report's own authors."""
     reason = clean_text(reason).strip()
-    report = Report.objects.select_for_update().select_related("organization").get(pk=report_id)
+    report = Report.objects.select_for_update(of=("self",)).select_related("organization").get(pk=report_id)
     _check_reviewer(actor, report, _("Only a leader of the organisation above can return this report."))
     if report.version != expected_version:
         raise ConcurrentEditError(report)

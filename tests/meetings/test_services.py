@@ -313,3 +313,34 @@ def test_a_stored_report_of_an_impossible_period_cannot_be_submitted(tree, peopl
     assert "period_start" in err.value.message_dict or "period_end" in err.value.message_dict
     report.refresh_from_db()
     assert report.status == ReportStatus.DRAFT and report.version == 1
+
+
+def test_every_workflow_step_asks_for_the_summaries_to_be_refreshed(tree, people, django_capture_on_commit_callbacks):
+    report = draft(people["staff_a1"], tree["A1a"])
+    with django_capture_on_commit_callbacks() as submitted:
+        services.report_submit(actor=people["staff_a1"], report_id=report.pk, expected_version=1)
+    with django_capture_on_commit_callbacks() as returned:
+        services.report_return(actor=people["leader_a"], report_id=report.pk, expected_version=2, reason="Bổ sung")
+    services.report_submit(actor=people["staff_a1"], report_id=report.pk, expected_version=3)
+    with django_capture_on_commit_callbacks() as accepted:
+        services.report_accept(actor=people["leader_a"], report_id=report.pk, expected_version=4)
+    for callbacks in (submitted, returned, accepted):
+        assert len(callbacks) == 1 and "refresh" in callbacks[0].__qualname__ + repr(callbacks[0])
+
+
+def test_a_report_keeps_its_unit_while_it_counts_towards_that_units_own_goals(tree, people):
+    from tests.factories import DirectiveFactory, TargetFactory
+
+    directive = DirectiveFactory()
+    own_goal = TargetFactory(directive=directive, organization=tree["A1"], name="Mục tiêu của A1")
+    report = draft(people["staff_a"], tree["A1a"])
+    services.report_set_links(actor=people["staff_a"], report_id=report.pk, expected_version=1, links=[
+        services.LinkInput(directive_id=directive.pk, contributions={own_goal.pk: "5"})])
+    with pytest.raises(ValidationError) as err:
+        services.report_update(actor=people["staff_a"], report_id=report.pk, expected_version=2,
+                               organization_id=tree["A2"].pk)
+    assert "organization" in err.value.message_dict
+    assert Report.objects.get(pk=report.pk).organization == tree["A1a"]
+    services.report_update(actor=people["staff_a"], report_id=report.pk, expected_version=2,
+                           organization_id=tree["A1b"].pk)  # A1b shares A1's goal
+    assert Report.objects.get(pk=report.pk).organization == tree["A1b"]
