@@ -6,9 +6,10 @@ still goes through the services (``ServiceAdminMixin``) and onto the audit trail
 """
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,6 +49,22 @@ class ServiceAdminMixin:
 
     def delete_model(self, request, obj) -> None:
         self.service_delete(request, obj)
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._refusals_as_messages(request, super().changeform_view, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        return self._refusals_as_messages(request, super().delete_view, *args, **kwargs)
+
+    def _refusals_as_messages(self, request, view, *args, **kwargs):
+        # The admin's own transaction has been rolled back by the time the refusal gets here.
+        try:
+            return view(request, *args, **kwargs)
+        except ValidationError as exc:
+            messages.error(request, validation_messages(exc))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or _("This change is not allowed."))
+        return HttpResponseRedirect(request.get_full_path())
 
     def delete_queryset(self, request, queryset) -> None:
         for obj in queryset:

@@ -2,8 +2,10 @@
 client's address for the login lock-out."""
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 
+import auditlog.middleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -117,3 +119,21 @@ def client_address(request: HttpRequest) -> str | None:
         if len(forwarded) >= count:
             return forwarded[-count]
     return request.META.get("REMOTE_ADDR")
+
+
+class AuditlogMiddleware(auditlog.middleware.AuditlogMiddleware):
+    """django-auditlog's middleware, recording the address the lock-out counts as well.
+
+    Its own reads the leftmost ``X-Forwarded-For`` entry, which the client writes itself (a
+    forged address on the audit trail, and a value that is no address at all makes every
+    audited write fail). This records ``client_address`` — ``REMOTE_ADDR``, or the entry
+    ``PROXY_COUNT`` trusted proxies put there — and only if it is an IP address.
+    """
+
+    @staticmethod
+    def _get_remote_addr(request: HttpRequest) -> str | None:
+        address = client_address(request)
+        try:
+            return str(ipaddress.ip_address(address)) if address else None
+        except ValueError:
+            return None

@@ -99,7 +99,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "config.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the user and the messages are known, before LoginRequiredMiddleware sends an
     # expired session to the login page.
@@ -240,6 +240,9 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "meetings.CitedSpan",
     "meetings.TargetContribution",
     "meetings.Attachment",
+    # The schedules of the nightly jobs: switching off a period close is a change like any other.
+    "django_celery_beat.PeriodicTask",
+    "django_celery_beat.CrontabSchedule",
 )
 
 # Login throttling (django-axes, database handler: works embedded and in production, and the

@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import get_format, number_format
@@ -19,7 +20,7 @@ from resolutions.periods import known_bounds, report_period_errors
 from .extract import ALLOWED, display_name, max_upload_bytes
 from .extract.messages import too_big_message
 from .linking import Suggestion, format_decimal
-from .models import Assessment, Meeting, MeetingKind, PeriodKind, ReportKind
+from .models import Assessment, Meeting, MeetingKind, PeriodKind, ReportKind, meeting_date_error
 from .services import LinkInput, link_field_key
 from .uploads import RefusedUpload
 
@@ -116,12 +117,9 @@ class MeetingForm(NFCFormMixin, StyledFormMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        day = cleaned.get("date")
-        bounds = known_bounds()
-        if day and not bounds.contains(day):
-            # A meeting dated 9999 would carry its year into the report entered from it.
-            self.add_error("date", _("The date must lie between %(first)s and %(last)s.")
-                           % {"first": bounds.first_year, "last": bounds.last_year})
+        error = meeting_date_error(cleaned.get("date"))
+        if error:
+            self.add_error("date", error)
         return cleaned
 
 
@@ -134,7 +132,10 @@ class ReportForm(NFCFormMixin, StyledFormMixin, forms.Form):
     period_start = forms.DateField(label=_("Period start"), widget=DATE_INPUT)
     period_end = forms.DateField(label=_("Period end"), widget=DATE_INPUT)
     title = forms.CharField(label=_("Title"), max_length=400)
+    # As long as a file's text may be (ATTACHMENT_MAX_TEXT_CHARS): typed or pasted text is
+    # bounded like extracted text, and an edit can always be sent back through this form.
     body = forms.CharField(label=_("Text of the report"), required=False,
+                           max_length=settings.ATTACHMENT_MAX_TEXT_CHARS,
                            widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
                            help_text=_("Type or paste the text, or upload a file below."))
     upload = UploadField(

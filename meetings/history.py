@@ -36,6 +36,10 @@ from .models import (
 
 #: Unchanged words kept on each side of a change; longer unchanged stretches become "…".
 CONTEXT_WORDS = 8
+#: Past this many words (both sides together) between the common beginning and end, the
+#: changed part is compared line by line, and past as many lines it is shown as replaced:
+#: matching grows with the square of the length, and the page is read on every visit.
+DIFF_WORD_BUDGET = 40_000
 #: A word with the spaces before it: joining the tokens gives the text back exactly.
 _TOKEN = re.compile(r"\s*\S+|\s+")
 
@@ -68,6 +72,10 @@ class HistoryEntry:
     links: list[LinkChange] = field(default_factory=list)
 
 
+def _lines(text: str) -> list[str]:
+    return text.splitlines(keepends=True)
+
+
 def word_diff(old: str, new: str, context: int = CONTEXT_WORDS) -> list[DiffPiece]:
     """Words deleted and inserted between ``old`` and ``new``, unchanged runs elided.
 
@@ -83,7 +91,13 @@ def word_diff(old: str, new: str, context: int = CONTEXT_WORDS) -> list[DiffPiec
         tail += 1
     ops: list[tuple[str, list[str]]] = [("same", a[:head])]
     mid_a, mid_b = a[head:len(a) - tail], b[head:len(b) - tail]
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, mid_a, mid_b).get_opcodes():
+    if len(mid_a) + len(mid_b) > DIFF_WORD_BUDGET:
+        mid_a, mid_b = _lines("".join(mid_a)), _lines("".join(mid_b))
+    if len(mid_a) + len(mid_b) > DIFF_WORD_BUDGET:
+        opcodes = [("replace", 0, len(mid_a), 0, len(mid_b))]
+    else:
+        opcodes = SequenceMatcher(None, mid_a, mid_b).get_opcodes()
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             ops.append(("same", mid_a[i1:i2]))
             continue

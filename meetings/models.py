@@ -76,6 +76,19 @@ class Meeting(models.Model):
             raise ValidationError({"term": _("A numbered meeting needs its term.")})
         if self.term_id and self.organization_id and self.term.organization_id not in (None, self.organization_id):
             raise ValidationError({"term": _("The term belongs to another organisation.")})
+        error = meeting_date_error(self.date)
+        if error:
+            raise ValidationError({"date": error})
+
+
+def meeting_date_error(day) -> str | None:
+    """Why a meeting date is refused, if it is: it lies outside the years the register and the
+    tree know (a meeting dated 9999 would carry its year into the report entered from it)."""
+    bounds = known_bounds()
+    if day and not bounds.contains(day):
+        return _("The date must lie between %(first)s and %(last)s.") % {
+            "first": bounds.first_year, "last": bounds.last_year}
+    return None
 
 
 class ParticipantRole(models.TextChoices):

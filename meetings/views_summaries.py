@@ -122,4 +122,8 @@ def document_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
         raise Http404
     period = Period(doc.period_start, doc.period_end, doc.period_kind)
     name = f"Bao-cao-tong-hop-{doc.organization.code}-{period.key}.{fmt}"
-    return FileResponse(field.open("rb"), as_attachment=True, filename=name)
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:  # the file was removed from the storage: nothing to send
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=name)

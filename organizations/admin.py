@@ -12,6 +12,8 @@ from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
@@ -149,11 +151,17 @@ def _org_or_none(raw: str) -> Organization | None:
 
 
 @admin.register(Organ)
-class OrganAdmin(admin.ModelAdmin):
+class OrganAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "symbol_code", "organization"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "symbol_code"]
     autocomplete_fields = ["organization"]
+
+    def service_save(self, request, obj, form, change):
+        return services.organ_save(actor=request.user, organ=obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # documents name their issuer
 
 
 @admin.register(Term)
@@ -201,19 +209,17 @@ class PersonAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change) -> None:
         """Positions are assigned, changed and ended through the services, one by one."""
-        for inline_form in formset.forms:
-            if not inline_form.has_changed() and not (formset.can_delete and formset._should_delete_form(inline_form)):
-                continue
-            data, position = inline_form.cleaned_data, inline_form.instance
-            if formset.can_delete and formset._should_delete_form(inline_form):
-                if position.pk:
-                    services.position_remove(actor=request.user, position=position)
-                continue
-            fields = {name: data.get(name) for name in ("organization", "title", "label", "start", "end")}
-            if position.pk:
-                services.position_update(actor=request.user, position=position, **fields)
-            else:
-                services.position_assign(actor=request.user, person=form.instance, **fields)
+        formset.save(commit=False)  # sorts the rows into new, changed and deleted; writes nothing
+        for position in formset.deleted_objects:
+            services.position_remove(actor=request.user, position=position)
+        for position in formset.new_objects:
+            services.position_assign(actor=request.user, person=form.instance, organization=position.organization,
+                                     title=position.title, label=position.label, start=position.start,
+                                     end=position.end)
+        for position, changed in formset.changed_objects:
+            services.position_update(actor=request.user, position=position, **{
+                name: getattr(position, name) for name in changed
+                if name in ("organization", "title", "label", "start", "end")})
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
@@ -239,6 +245,16 @@ class RoleAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
     def service_delete(self, request, obj) -> None:
         services.role_revoke(actor=request.user, role=obj)
+
+
+# Accounts are disabled, never deleted: the audit trail and every report's history name them.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(UserAdmin):
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 # The audit trail: operators read it; nobody changes or deletes it (the database refuses too).

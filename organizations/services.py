@@ -39,6 +39,14 @@ def _strictly_below_admin_role(actor, org: Organization) -> bool:
     return any(org.path.startswith(p) and org.path != p for p in paths)
 
 
+def _require_below_own_role(actor, org: Organization) -> None:
+    """Moving, closing or re-kinding a unit is for the admins *above* it (or operators): done
+    to the unit one's own role sits on, it would move, end or reshape one's whole scope —
+    and end every other role held there, leaders' included."""
+    if not is_operator(actor) and not _strictly_below_admin_role(actor, org):
+        raise PermissionDenied(_("Only an administrator above this unit can move it, close it or change its kind."))
+
+
 def _require_some_admin_role(actor) -> None:
     if is_operator(actor):
         return
@@ -84,6 +92,8 @@ def organization_update(*, actor, organization: Organization, successors: list[O
         raise ValueError(f"not an editable organisation field: {', '.join(sorted(unknown))}")
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     _require_admin(actor, org)
+    if set(fields) & {"kind", "valid_from", "valid_to"}:
+        _require_below_own_role(actor, org)
     for name, value in _clean_org_fields(fields).items():
         setattr(org, name, value)
     org.full_clean(exclude=["path", "depth", "numchild"])
@@ -110,10 +120,9 @@ def organization_move(*, actor, organization: Organization, new_parent: Organiza
     new_parent = Organization.objects.select_for_update().get(pk=new_parent.pk)
     _require_admin(actor, org)
     _require_admin(actor, new_parent)
-    if not is_operator(actor) and not _strictly_below_admin_role(actor, org):
-        # An admin rearranges what lies below their role, never the unit the role sits on:
-        # moving that would carry the admin's whole scope somewhere else in the tree.
-        raise PermissionDenied(_("You cannot move the unit your own role is held at."))
+    # An admin rearranges what lies below their role, never the unit the role sits on:
+    # moving that would carry the admin's whole scope somewhere else in the tree.
+    _require_below_own_role(actor, org)
     if new_parent.path.startswith(org.path):
         raise ValidationError(_("A unit cannot be moved under itself or its own descendants."))
     old_parent = Organization.objects.get_parent(org)
@@ -134,6 +143,7 @@ def organization_dissolve(*, actor, organization: Organization, on: dt.date,
     """End a unit's validity (dissolved, or merged into ``successors``). Its reports stay with it."""
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     _require_admin(actor, org)
+    _require_below_own_role(actor, org)
     if org.valid_from and on < org.valid_from:
         raise ValidationError(_("A unit cannot be dissolved before it was created."))
     org.valid_to = on
@@ -192,9 +202,12 @@ def person_create(*, actor, full_name: str, note: str = "") -> Person:
 def person_update(*, actor, person: Person, full_name: str, note: str = "") -> Person:
     """Rename a person: an admin of a unit where they hold or held a post (or an operator)."""
     person = Person.objects.select_for_update().get(pk=person.pk)
-    if not is_operator(actor) and not any(can_access(actor, p.organization, kinds=[RoleKind.ADMIN])
-                                          for p in person.positions.select_related("organization")):
-        raise PermissionDenied(_("You are not an administrator of any unit where this person holds a post."))
+    posts = list(person.positions.select_related("organization"))
+    # One person is shared by every committee they served in: renaming them is for an admin
+    # whose scope covers all their posts (else one committee would rewrite another's records).
+    if not is_operator(actor) and not (posts and all(can_access(actor, p.organization, kinds=[RoleKind.ADMIN])
+                                                     for p in posts)):
+        raise PermissionDenied(_("This person holds posts outside your part of the tree: ask an operator."))
     person.full_name, person.note = clean_line(full_name), clean_line(note)
     person.full_clean()
     person.save()
@@ -232,6 +245,28 @@ def position_remove(*, actor, position: Position) -> None:
     position = Position.objects.select_for_update().select_related("organization").get(pk=position.pk)
     _require_admin(actor, position.organization)
     position.delete()
+
+
+@transaction.atomic
+def organ_save(*, actor, organ: Organ) -> Organ:
+    """An issuing organ of a unit (its admins) or a state body (operators: shared by everyone)."""
+    if organ.pk:
+        stored = Organ.objects.select_related("organization").get(pk=organ.pk)
+        _require_organ_admin(actor, stored)
+    _require_organ_admin(actor, organ)
+    organ.name, organ.short_name = clean_line(organ.name), clean_line(organ.short_name)
+    organ.symbol_code = clean_line(organ.symbol_code)
+    organ.full_clean()
+    organ.save()
+    return organ
+
+
+def _require_organ_admin(actor, organ: Organ) -> None:
+    if organ.organization_id is None:
+        if not is_operator(actor):
+            raise PermissionDenied(_("Only operators can record state bodies."))
+    else:
+        _require_admin(actor, organ.organization)
 
 
 # --- roles ----------------------------------------------------------------------------------

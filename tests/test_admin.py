@@ -174,3 +174,27 @@ def test_audit_records_cannot_be_changed_or_deleted(client, tree, operator):
         with pytest.raises(DatabaseError), transaction.atomic():
             LogEntry.objects.filter(pk=services_entry.pk).update(changes={"forged": [1, 2]})
     assert LogEntry.objects.filter(pk=services_entry.pk).exists()
+
+
+def test_operator_records_a_person_with_a_post_and_a_refusal_is_a_message(client, tree, operator):
+    from organizations.models import Person, PositionTitle
+
+    client.force_login(operator)
+    response = client.post(reverse("admin:organizations_person_add"), {
+        "full_name": "Nguyễn Văn\x0b An", "note": "",
+        "positions-TOTAL_FORMS": "1", "positions-INITIAL_FORMS": "0",
+        "positions-MIN_NUM_FORMS": "0", "positions-MAX_NUM_FORMS": "1000",
+        "positions-0-organization": tree["A1"].pk, "positions-0-title": PositionTitle.SECRETARY,
+        "positions-0-label": "", "positions-0-start": "2019-01-01", "positions-0-end": "",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    person = Person.objects.get()
+    assert person.full_name == "Nguyễn Văn An"
+    assert list(person.positions.values_list("organization__code", flat=True)) == ["A1"]
+
+    disabled = UserFactory(username="disabled", is_active=False)
+    response = client.post(reverse("admin:organizations_role_add"),
+                           {"user": disabled.pk, "organization": tree["A"].pk, "kind": RoleKind.STAFF}, follow=True)
+    assert response.status_code == 200
+    assert "This account is disabled." in response.content.decode()
+    assert not Role.objects.filter(user=disabled).exists()

@@ -91,3 +91,15 @@ def test_the_trail_keeps_the_old_and_new_text_of_a_report_edited_through_the_ser
     assert change["body"] == ["Văn bản cũ.", "Văn bản mới, dài hơn."]
     assert change["title"] == ["Báo cáo tháng 3", "Báo cáo tháng 3 (sửa)"]
     assert Report.objects.get(pk=report.pk).version == 2
+
+
+def test_the_trail_records_the_real_address_not_one_the_client_wrote(client, tree, make_user):
+    staff = make_user("staff_a1", tree["A1"], RoleKind.STAFF)
+    for forged in ("10.1.2.3, 127.0.0.1", "không phải địa chỉ", "evil"):
+        report = ReportFactory(organization=tree["A1a"], author=staff)
+        client.force_login(staff)
+        response = client.post(reverse("report-submit", args=[report.pk]), {"version": 1, "expected_version": 1},
+                               HTTP_X_FORWARDED_FOR=forged)
+        assert response.status_code == 302
+        assert Report.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED, forged
+        assert entries(report, LogEntry.Action.UPDATE)[-1].remote_addr == "127.0.0.1"

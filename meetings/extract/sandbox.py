@@ -38,8 +38,12 @@ def run(kind: str, data: bytes, limits: dict) -> str:
     command = [sys.executable, "-I", "-B", str(WORKER), kind, json.dumps(limits)]
     started = time.monotonic()
     try:
+        # No inherited environment: the process reading a hostile file gets none of the
+        # server's secrets (SECRET_KEY, DATABASE_URL, mail passwords), and no working folder
+        # of ours to write into.
         child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                 stderr=subprocess.DEVNULL, close_fds=True)
+                                 stderr=subprocess.DEVNULL, close_fds=True, cwd="/",
+                                 env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
     except OSError as exc:
         log.error("could not start the text extraction process: %s", exc)
         raise Refusal("unavailable") from exc

@@ -15,7 +15,7 @@ Rules enforced here (never in views or forms):
 from .common import EDITABLE, EDITOR_ROLES, REPORT_FIELDS, ConcurrentEditError, can_edit_report
 from .links import LinkInput, contribution_value, link_field_key, report_set_links
 from .meeting_entry import ParticipantInput, meeting_create, meeting_update
-from .reports import UploadInput, attachment_add, report_create, report_update
+from .reports import UploadInput, report_create, report_update
 from .workflow import (
     can_review_report,
     is_report_author,
@@ -26,7 +26,7 @@ from .workflow import (
 
 __all__ = [
     "EDITABLE", "EDITOR_ROLES", "REPORT_FIELDS", "ConcurrentEditError", "LinkInput", "ParticipantInput",
-    "UploadInput", "attachment_add", "can_edit_report", "can_review_report", "contribution_value",
+    "UploadInput", "can_edit_report", "can_review_report", "contribution_value",
     "is_report_author", "link_field_key", "meeting_create", "meeting_update", "report_accept", "report_create",
     "report_return", "report_set_links", "report_submit", "report_update",
 ]

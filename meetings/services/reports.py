@@ -34,7 +34,6 @@ from .common import (
     _event,
     _jsonable,
     _require,
-    can_edit_report,
 )
 
 # --- Reports ----------------------------------------------------------------------------------
@@ -196,28 +195,3 @@ def _drop_stale_spans(report: Report) -> None:
     """Cited spans whose text no longer matches the edited body are removed (the link stays)."""
     stale = [s.pk for s in CitedSpan.objects.filter(link__report=report) if report.body[s.start:s.end] != s.text]
     CitedSpan.objects.filter(pk__in=stale).delete()
-
-
-
-
-# --- Attachments ------------------------------------------------------------------------------
-
-@transaction.atomic
-def attachment_add(*, actor, report: Report, name: str, data: bytes) -> tuple[Attachment, str]:
-    """Validate and store an uploaded file; return it with the text extracted from it.
-
-    For a file sent with an edit, use ``report_update(attachment=…)``: it stores the file only
-    if the edit is accepted.
-    """
-    if not can_edit_report(actor, report):
-        raise PermissionDenied(_("Files can only be attached to a report you can edit."))
-    upload = UploadInput(name=name, data=data)
-    extracted = extract_text(upload.name, upload.data)
-    stored = None
-    try:
-        stored = _store_attachment(report, actor, upload, extracted)
-        _event(report, actor, ReportAction.ATTACHED, {"file": [None, stored.original_name]})
-    except BaseException:
-        _discard_file(stored)
-        raise
-    return stored, extracted.text

@@ -148,16 +148,21 @@ def _docx_bytes(text: str) -> bytes:
     return buffer.getvalue()
 
 
+def _edit_with_file(actor, report: Report, name: str, data: bytes) -> Report:
+    """An edit carrying a file and no typed text: the report takes the file's text."""
+    return services.report_update(actor=actor, report_id=report.pk, expected_version=report.version, body="",
+                                  attachment=services.UploadInput(name, data))
+
+
 def test_upload_extracts_docx_and_txt(tree, people, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     report = draft(people["staff_a1"], tree["A1a"])
-    attachment, text = services.attachment_add(actor=people["staff_a1"], report=report, name="bao-cao.docx",
-                                               data=_docx_bytes("Dòng một\nChỉ thị 05-CT/TW"))
-    assert "Chỉ thị 05-CT/TW" in text and attachment.size > 0
+    report = _edit_with_file(people["staff_a1"], report, "bao-cao.docx", _docx_bytes("Dòng một\nChỉ thị 05-CT/TW"))
+    attachment = report.attachments.get()
+    assert "Chỉ thị 05-CT/TW" in report.body and attachment.size > 0
     assert str(tmp_path) in attachment.file.path and "static" not in attachment.file.path
-    _, text = services.attachment_add(actor=people["staff_a1"], report=report, name="a.txt",
-                                      data="Nghị quyết 54".encode())
-    assert text == "Nghị quyết 54"
+    report = _edit_with_file(people["staff_a1"], report, "a.txt", "Nghị quyết 54".encode())
+    assert report.body == "Nghị quyết 54" and report.attachments.count() == 2
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
@@ -170,9 +175,9 @@ def test_upload_rejects_bad_files_with_a_message(tree, people, settings, tmp_pat
     settings.MEDIA_ROOT = tmp_path
     report = draft(people["staff_a1"], tree["A1a"])
     with pytest.raises(ValidationError) as err:
-        services.attachment_add(actor=people["staff_a1"], report=report, name=name, data=data)
+        _edit_with_file(people["staff_a1"], report, name, data)
     assert message in " ".join(err.value.messages)
-    assert report.attachments.count() == 0
+    assert report.attachments.count() == 0 and Report.objects.get(pk=report.pk).version == 1
 
 
 def test_upload_size_limit(tree, people, settings, tmp_path):
@@ -180,8 +185,9 @@ def test_upload_size_limit(tree, people, settings, tmp_path):
     settings.ATTACHMENT_MAX_BYTES = 1000
     report = draft(people["staff_a1"], tree["A1a"])
     with pytest.raises(ValidationError) as err:
-        services.attachment_add(actor=people["staff_a1"], report=report, name="big.txt", data=b"a" * 1001)
+        _edit_with_file(people["staff_a1"], report, "big.txt", b"a" * 1001)
     assert "limit" in " ".join(err.value.messages)
+    assert report.attachments.count() == 0
 
 
 # --- a refused edit commits nothing, uploads included ------------------------------------------------

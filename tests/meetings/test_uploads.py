@@ -679,3 +679,18 @@ def test_no_hostile_upload_costs_the_server_more_than_10_s_or_300_mb(tree, make_
     assert result["extraction_mb"] <= 300 and result["children_mb"] <= 300, cost
     assert Report.objects.count() == 0 and Attachment.objects.count() == 0
     assert stored_files(media) == []
+
+
+def test_the_process_reading_a_file_holds_none_of_the_servers_secrets(tmp_path, monkeypatch):
+    """A hostile file that took over the reader would find no key, no database password."""
+    from meetings.extract import sandbox
+
+    spy = tmp_path / "spy.py"
+    spy.write_text("import json, os, sys\nsys.stdin.buffer.read()\n"
+                   "print(json.dumps({'text': json.dumps({'env': sorted(os.environ), 'cwd': os.getcwd()})}))\n")
+    monkeypatch.setattr(sandbox, "WORKER", spy)
+    monkeypatch.setenv("SECRET_KEY", "the-real-key")
+    monkeypatch.setenv("DATABASE_URL", "postgres://app:secret@db/rtracker")
+    seen = json.loads(sandbox.run("pdf", b"%PDF-1.4", {"timeout": 10}))
+    assert "SECRET_KEY" not in seen["env"] and "DATABASE_URL" not in seen["env"]
+    assert seen["cwd"] == "/"

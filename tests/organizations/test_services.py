@@ -181,3 +181,44 @@ def test_the_system_actor_cannot_sign_in_or_act_on_the_tree(tree):
     assert not robot.is_active and not robot.has_usable_password()
     with pytest.raises(PermissionDenied):
         services.organization_create(actor=robot, parent=tree["A"], code="X1", name="X", kind=OrgKind.CELL)
+
+
+def test_an_admin_cannot_close_or_reshape_the_unit_their_own_role_sits_on(tree, admin_a, make_user, operator):
+    leader_a = make_user("leader_a", tree["A"], RoleKind.LEADER)
+    with pytest.raises(PermissionDenied):
+        services.organization_dissolve(actor=admin_a, organization=tree["A"], on=dt.date(2025, 7, 1))
+    with pytest.raises(PermissionDenied):
+        services.organization_update(actor=admin_a, organization=tree["A"], kind=OrgKind.UPPER)
+    assert Organization.objects.get(code="A").valid_to is None
+    assert can_access(leader_a, tree["A1"], kinds=[RoleKind.LEADER]), "the leaders' roles at A still hold"
+    services.organization_update(actor=admin_a, organization=tree["A"], member_count=120, name="Đảng ủy Khối A (mới)")
+    assert Organization.objects.get(code="A").member_count == 120, "its own figures and name are the admin's"
+    services.organization_dissolve(actor=operator, organization=tree["A2"], on=dt.date(2025, 7, 1))
+
+
+def test_a_person_serving_in_two_committees_is_renamed_by_an_operator_only(tree, admin_a, operator):
+    person = services.person_create(actor=admin_a, full_name="Lê Văn C")
+    services.position_assign(actor=admin_a, person=person, organization=tree["A1"], title=PositionTitle.SECRETARY)
+    services.person_update(actor=admin_a, person=person, full_name="Lê Văn Cường")
+    services.position_assign(actor=operator, person=person, organization=tree["B"], title=PositionTitle.DEPUTY)
+    with pytest.raises(PermissionDenied):
+        services.person_update(actor=admin_a, person=person, full_name="Lê Văn Khác")
+    assert person.__class__.objects.get(pk=person.pk).full_name == "Lê Văn Cường"
+
+
+def test_organs_of_a_unit_are_its_admins_state_bodies_the_operators(tree, admin_a, operator):
+    from organizations.models import Organ, OrganKind
+
+    own = services.organ_save(actor=admin_a, organ=Organ(key="btv-a", name="Ban Thường vụ\x0b Khối A",
+                                                         kind=OrganKind.STANDING_COMMITTEE, organization=tree["A"]))
+    assert own.name == "Ban Thường vụ Khối A"
+    with pytest.raises(PermissionDenied):
+        services.organ_save(actor=admin_a, organ=Organ(key="btv-b", name="Ban Thường vụ Quận ủy B",
+                                                       kind=OrganKind.STANDING_COMMITTEE, organization=tree["B"]))
+    with pytest.raises(PermissionDenied):
+        services.organ_save(actor=admin_a, organ=Organ(key="qh", name="Quốc hội", kind=OrganKind.STATE))
+    own.organization = tree["B"]
+    with pytest.raises(PermissionDenied):
+        services.organ_save(actor=admin_a, organ=own)
+    services.organ_save(actor=operator, organ=Organ(key="qh", name="Quốc hội", kind=OrganKind.STATE))
+    assert set(Organ.objects.values_list("key", flat=True)) == {"btv-a", "qh"}
