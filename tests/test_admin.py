@@ -3,19 +3,17 @@ the services (so the tree changes one way only), with reports read-only and the 
 untouchable."""
 from __future__ import annotations
 
-import io
-
 import pytest
 from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import RequestFactory
 from django.urls import reverse
 
 from meetings.models import Report, ReportStatus
 from organizations.models import Organization, OrgKind, Role, RoleKind
+from tests.demo import load_demo
 from tests.factories import ReportFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +42,7 @@ def _admin_urls(request, objs) -> list[str]:
 
 
 def test_every_admin_page_renders_for_an_operator(client):
-    call_command("load_demo", "--force", stdout=io.StringIO())
+    load_demo()
     vanhanh = get_user_model().objects.get(username="vanhanh")
     client.force_login(vanhanh)
     request = RequestFactory().get("/")

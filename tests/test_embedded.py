@@ -6,20 +6,19 @@ scoping, report entry with citation suggestions.
 """
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
+
+from tests.demo import load_demo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", "--force", stdout=io.StringIO())
+    load_demo()
 
 
 def test_reports_which_database_it_runs_on():

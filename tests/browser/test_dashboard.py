@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.browser.conftest import axe_violations, login
+from tests.demo import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +22,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_demo", "--force", stdout=io.StringIO())
+    load_demo()
     call_command("compute_summaries", "--period", "2019", stdout=io.StringIO())
 
 

@@ -2,20 +2,18 @@
 and work by keyboard; screenshots are kept as test artifacts (the README shows the home page)."""
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from meetings.models import Report
 from tests.browser.conftest import axe_violations, login
+from tests.demo import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.vietnamese]
 
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_demo", "--force", stdout=io.StringIO())
+    load_demo()
 
 
 def test_main_pages_are_accessible_in_vietnamese(page, live_server, demo, artifacts):

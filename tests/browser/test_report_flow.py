@@ -3,17 +3,16 @@ a leader of the organisation above accepts. Also keyboard use and axe-core on th
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from meetings.models import Report, ReportStatus
 from organizations.models import Organization
 from tests.browser.conftest import axe_violations, login
+from tests.demo import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +21,7 @@ ARTICLE = (Path(__file__).resolve().parents[2] / "meetings" / "demo" / "corpus" 
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_demo", "--force", stdout=io.StringIO())
+    load_demo()
 
 
 def test_staff_enter_link_submit_and_leader_accepts(page, live_server, demo, artifacts):

@@ -13,6 +13,7 @@ from meetings.models import Report
 from organizations.models import Organization
 from resolutions.models import Directive, SummaryDocument
 from tests.browser.conftest import axe_violations, csp_violations, login
+from tests.demo import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.vietnamese]
 
@@ -21,7 +22,7 @@ WIDTHS = ((1366, 900), (390, 844))
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_demo", "--force", stdout=io.StringIO())
+    load_demo()
     call_command("compute_summaries", "--period", "2019", stdout=io.StringIO())
 
 

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from meetings.models import CitedSpan, ImplementationLink, Meeting, MeetingParticipant, Report
 from organizations.models import Organization, Role
 from resolutions.models import Directive
+from tests.demo import load_demo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
@@ -24,9 +25,7 @@ def counts() -> dict[str, int]:
 
 @pytest.fixture
 def demo(db):
-    out = io.StringIO()
-    call_command("load_demo", "--force", stdout=out)
-    return out.getvalue()
+    return load_demo()
 
 
 def test_demo_prints_one_login_per_role(demo):

@@ -20,6 +20,7 @@ from django.urls import reverse
 from meetings import summaries as S
 from meetings.models import ImplementationLink, Report
 from organizations.models import Organization
+from tests.demo import load_demo
 
 pytestmark = [pytest.mark.django_db]
 
@@ -28,7 +29,7 @@ DEMO_LEADERS = ("lanhdao.hcm", "lanhdao.khoi", "lanhdao.hn")
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", "--force", stdout=io.StringIO())
+    load_demo()
     call_command("compute_summaries", "--period", "2019", stdout=io.StringIO())
 
 
