@@ -105,7 +105,9 @@ def subtree_counts(org: Organization) -> dict[str, int]:
     """How many units of each kind lie in the subtree (the unit itself included)."""
     from django.db.models import Count
 
-    rows = Organization.objects.filter(path__startswith=org.path).values("kind").annotate(n=Count("id"))
+    # ``order_by()``: the tree's default ordering (by path) would otherwise join the GROUP BY
+    # and count every unit as a group of its own.
+    rows = Organization.objects.filter(path__startswith=org.path).order_by().values("kind").annotate(n=Count("id"))
     return {row["kind"]: row["n"] for row in rows}
 
 

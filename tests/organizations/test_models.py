@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
-from organizations.models import RoleKind, Term
+from organizations.models import Organization, OrgKind, RoleKind, Term
 from organizations.selectors import (
     can_access,
     organization_in_scope_or_404,
@@ -102,3 +102,15 @@ def test_fold_is_length_preserving_and_maps_d():
     assert fold(text) == "dang uy khoi dan - chinh - dang"
     assert len(fold(text)) == len(text)
     assert search_key("  Chỉ   đạo  sâu sát ") == "chi dao sau sat"
+
+
+def test_subtree_counts_count_every_unit_of_each_kind(tree):
+    """N1: the "units in the whole đảng bộ" table showed 1 for every kind."""
+    from collections import Counter
+
+    from organizations.selectors import subtree_counts
+
+    for org in tree.values():
+        expected = Counter(Organization.objects.filter(path__startswith=org.path).values_list("kind", flat=True))
+        assert subtree_counts(org) == dict(expected), org.code
+    assert subtree_counts(tree["ROOT"])[OrgKind.CELL] == 2
