@@ -68,3 +68,36 @@ def test_one_digest_per_staff_user(world, settings):  # noqa: F811
     assert "Đảng bộ cơ sở A2" in by_to["a2@example.invalid"].body and "B1" not in by_to["a2@example.invalid"].body
     # A retried task the same day sends nothing more.
     assert missing_digest_send(actor=system_actor(), today=APRIL_10) == 0 and len(mail.outbox) == 2
+
+
+def test_every_late_unit_reaches_someone_who_can_act_even_without_accounts_of_its_own(world):  # noqa: F811
+    """Cells have no accounts: their office is a committee further up. And leaders hear of it."""
+    from meetings.missing import digest_recipients
+
+    t = world["tree"]
+    office = UserFactory(username="office_a")
+    grant(office, t["A"], RoleKind.STAFF)  # two levels above the cells, none at A1
+    leader_a2 = UserFactory(username="leader_a2")
+    grant(leader_a2, t["A2"], RoleKind.LEADER)
+    items = [i for i in missing_reports(period=P.parse_period("2019-02"), as_of=APRIL_10)
+             + missing_reports(period=MARCH, as_of=APRIL_10) if i.overdue]
+    assert {i.unit.code for i in items} == {"A1b", "A2", "B1"}
+    recipients = digest_recipients(items)
+    reached = {i.unit.code for user_items in recipients.values() for i in user_items}
+    assert {"A1b", "A2"} <= reached, "the cell's office two levels up follows it up"
+    assert {i.unit.code for i in recipients[office.pk]} == {"A1b", "A2"}
+    assert {i.unit.code for i in recipients[leader_a2.pk]} == {"A2"}, "a late unit's leader hears of it"
+
+
+def test_on_the_demo_every_overdue_item_reaches_someone():
+    """The 58-of-66 case: on 7 January 2020 most late cells of the demo reached nobody."""
+    from meetings.missing import digest_recipients
+    from tests.demo import load_demo
+
+    load_demo()
+    items = [i for i in missing_reports(as_of=dt.date(2020, 1, 7), lookback_days=31) if i.overdue]
+    assert len(items) > 20
+    recipients = digest_recipients(items)
+    reached = {(i.unit.pk, i.directive.pk, i.period.key) for user_items in recipients.values() for i in user_items}
+    nobody = [(i.unit.code, i.period.key) for i in items if (i.unit.pk, i.directive.pk, i.period.key) not in reached]
+    assert nobody == []
