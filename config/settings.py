@@ -157,7 +157,7 @@ else:
     # through the ORM here (the summaries are set-based SQL), and it keeps transaction pooling
     # (pgbouncer) possible.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-    # The dashboards' hot reads (``resolutions.dashboard._rows``) bind on the server, so psycopg
+    # The dashboards' hot reads (``resolutions.dashboards.sql._rows``) bind on the server, so psycopg
     # prepares them after a few runs on a connection and PostgreSQL stops planning them over
     # every period partition. They bound their periods by a range, so a generic plan prunes
     # the other partitions when it starts and loses nothing (left to choose, PostgreSQL kept

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from organizations.models import Organization, RoleKind
 from organizations.selectors import can_access, organization_in_scope_or_404
 from resolutions import periods as P
-from resolutions.dashboard import period_label, select_period
+from resolutions.dashboards import period_label, select_period
 from resolutions.filters import query_int
 from resolutions.models import SummaryDocument
 from resolutions.periods import Period

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import periods as P
-from .dashboard import LEVEL_LABELS, DirectiveFilters
+from .dashboards import LEVEL_LABELS, DirectiveFilters
 from .filters import StyledFilterSet
 from .models import ProgressSummary, SummaryPeriod
 from .selectors import register_choices

@@ -20,7 +20,7 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
 from . import xlsx
-from .dashboard import period_label
+from .dashboards import period_label
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -122,7 +122,7 @@ def _figure_headers() -> list[str]:
 
 
 def dashboard_tables(board, *, for_page: bool = False) -> list[Table]:
-    """Directives, targets and trend of a dashboard (``resolutions.dashboard.Dashboard``).
+    """Directives, targets and trend of a dashboard (``resolutions.dashboards.Dashboard``).
 
     ``for_page``: the page only names the first two (download links) and shows the trend of its
     own rows, so only that is filled; a download fills all three with every row.
@@ -146,7 +146,7 @@ def dashboard_tables(board, *, for_page: bool = False) -> list[Table]:
 
 
 def drill_tables(drill, *, for_page: bool = False) -> list[Table]:
-    """Units and history of a directive drill-down (``resolutions.dashboard.DirectiveDrill``).
+    """Units and history of a directive drill-down (``resolutions.dashboards.DirectiveDrill``).
 
     ``for_page``: the page draws the units in its own table and only links their download,
     so the units table is left empty there (100 rows of cells made for nothing).

@@ -1,7 +1,7 @@
 """Leaders' dashboards: the directives of a unit, one directive across its units, the matrix.
 
 Thin views (DESIGN §3): bind the query string (one FilterSet), check the leader scope, call
-one selector of ``resolutions.dashboard``, then render the page or — with
+one selector of ``resolutions.dashboards``, then render the page or — with
 ``?export=csv|xlsx&table=<name>`` — the same table as a download. Figures come only from
 the precomputed summaries, so each page runs the same handful of queries on any tree.
 """
@@ -12,10 +12,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from . import dashboard as D
+from . import dashboards as D
 from . import exports
-from .dashboard import Window
 from .dashboard_filters import DashboardFilter
+from .dashboards import Window
 from .filters import query_int
 
 #: Directives drawn in the dashboard's time chart (all of them are in its table).

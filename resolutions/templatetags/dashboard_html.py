@@ -33,7 +33,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 
-from resolutions.dashboard import _number, number, segments, words
+from resolutions.dashboards import number, segments, words
+from resolutions.dashboards.formatting import _number
 
 register = template.Library()
 

@@ -390,10 +390,10 @@ def test_matrix_of_children_by_directive(boss, world):
 @pytest.mark.parametrize("per_page", [1, 2, 3])
 def test_children_fill_pages_whether_or_not_one_page_holds_them(boss, world, monkeypatch, per_page):
     """A unit with more children than a page pages them; with fewer, one page shows them all, uncounted."""
-    from resolutions import dashboard as D
+    from resolutions.dashboards import drill, matrices
 
-    monkeypatch.setattr(D, "UNITS_PER_PAGE", per_page)
-    monkeypatch.setattr(D, "MATRIX_UNITS_PER_PAGE", per_page)
+    monkeypatch.setattr(drill, "UNITS_PER_PAGE", per_page)
+    monkeypatch.setattr(matrices, "MATRIX_UNITS_PER_PAGE", per_page)
     d = world.directives[0]
     pages = -(-len(world.blocs) // per_page)  # the root has two blocs
     seen_drill, seen_matrix = [], []
