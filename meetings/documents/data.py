@@ -1,0 +1,347 @@
+"""What the summary document says, gathered once: figures per directive, names, quotations, signer.
+
+Every figure comes from one place. ``collect`` reads the per-directive figures through
+``_figures`` — the shared read model (``figures_for``) when it is installed, else the
+``ProgressSummary`` rows behind the same small record (``DirectiveLine``) — so that the
+DOCX, the XLSX and the dashboards print the same numbers. What the summary rows cannot
+hold is read here, scoped to the organisation's subtree and the period:
+
+- the *names* of the units late and missing, from the missing-reports list
+  (``meetings.missing``): "late" = every due report came, one after its due date; "missing"
+  = a due report never came; a late unit is never listed as missing;
+- the number of *distinct* reports (a report on three directives is one report, N4);
+- the reports' own words on a directive (the link's narrative, else the line of the report
+  that cites it), quoted in the assessment;
+- the issuing organ's symbol code ("TU", "ĐUK") and the person in post who signs.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+
+from organizations.models import Organ, Organization, OrganKind, OrgKind, Position, PositionTitle
+from resolutions.models import Assignment, Directive, ProgressSummary
+from resolutions.periods import Period
+
+from ..missing import COUNTED, missing_reports
+from ..models import ImplementationLink, Report
+from ..summaries import closed_period, compute_period, summary_rows
+from .text import excerpt
+
+#: How a Vietnamese text names the units of each kind that report ("16/17 chi bộ").
+UNIT_WORDS: dict[str, str] = {
+    OrgKind.CELL: "chi bộ",
+    OrgKind.GRASSROOTS_CELL: "chi bộ",
+    OrgKind.GRASSROOTS: "đảng bộ cơ sở",
+    OrgKind.SECTION: "đảng bộ bộ phận",
+    OrgKind.DISTRICT: "đảng bộ cấp huyện",
+    OrgKind.BLOC: "đảng bộ khối",
+    OrgKind.UPPER: "đảng bộ cấp trên cơ sở",
+    OrgKind.COMMUNE: "đảng bộ xã, phường",
+    OrgKind.PROVINCE: "đảng bộ tỉnh, thành phố",
+}
+UNITS = "đơn vị"
+
+#: The issuer code of a committee by kind, when no organ of the unit carries one (DOMAIN §2.1).
+KIND_SYMBOLS: dict[str, str] = {
+    OrgKind.CENTRAL: "TW", OrgKind.PROVINCE: "TU", OrgKind.DISTRICT: "HU", OrgKind.BLOC: "ĐUK",
+    OrgKind.UPPER: "ĐU", OrgKind.COMMUNE: "ĐU", OrgKind.GRASSROOTS: "ĐU", OrgKind.SECTION: "ĐU",
+    OrgKind.GRASSROOTS_CELL: "CB", OrgKind.CELL: "CB",
+}
+
+#: Who signs for the Standing Committee, in order of precedence, and the title line printed.
+SIGNERS: list[tuple[str, str]] = [
+    (PositionTitle.SECRETARY, "BÍ THƯ"),
+    (PositionTitle.STANDING_DEPUTY, "PHÓ BÍ THƯ THƯỜNG TRỰC"),
+    (PositionTitle.DEPUTY, "PHÓ BÍ THƯ"),
+]
+
+QUOTES_PER_DIRECTIVE = 3
+
+
+@dataclass
+class TargetLine:
+    """A target in the period: its own value in the period and the value to date against the pace."""
+
+    name: str
+    unit: str
+    goal: Decimal
+    period_value: Decimal | None
+    cumulative: Decimal | None
+    percent: float | None
+    expected_percent: float | None  # the share of the goal the time gone calls for
+    pace: str  # achieved | on_track | behind | missed | no_deadline
+    deadline: dt.date | None = None
+    aggregation: str = "sum"
+
+    @property
+    def behind(self) -> bool:
+        return self.pace in ("behind", "missed")
+
+
+@dataclass
+class Quote:
+    unit: str
+    text: str
+
+
+@dataclass
+class DirectiveLine:
+    """One directive's figures in the organisation's subtree for the period (names as in the read model)."""
+
+    directive: Directive
+    expected_units: int = 0
+    units_reported: int = 0
+    units_on_time: int = 0
+    units_late: int = 0
+    units_missing: int = 0
+    units_pending: int = 0
+    reports: int = 0
+    reporting_units: int = 0
+    links_done: int = 0
+    links_in_progress: int = 0
+    links_behind: int = 0
+    links_not_started: int = 0
+    unit_word: str = UNITS
+    last_report_date: dt.date | None = None
+    targets: list[TargetLine] = field(default_factory=list)
+    late_names: list[str] = field(default_factory=list)
+    missing_names: list[str] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing to say: no unit had to report and none did."""
+        return not self.expected_units and not self.reports
+
+
+@dataclass
+class Signer:
+    title_line: str  # "BÍ THƯ"
+    name: str  # "" when nobody is in post: the line is left for the signature
+
+
+@dataclass
+class DocumentData:
+    organization: Organization
+    parent: Organization | None
+    period: Period
+    lines: list[DirectiveLine]
+    distinct_reports: int
+    reporting_units: int
+    issuer_code: str
+    signer: Signer
+    closed_at: dt.datetime | None
+    amended_after_close: int
+    generated: dt.date
+    source: str = "summary_rows"
+
+    @property
+    def active(self) -> list[DirectiveLine]:
+        return [line for line in self.lines if not line.quiet]
+
+    @property
+    def quiet(self) -> list[DirectiveLine]:
+        return [line for line in self.lines if line.quiet]
+
+
+# --------------------------------------------------------------------------------------
+# Figures: the read model when present, else the summary rows
+# --------------------------------------------------------------------------------------
+def _read_model():
+    """``figures_for`` of the shared read model, or None while it is not installed."""
+    for module in ("resolutions.figures", "resolutions.dashboards.figures"):
+        try:
+            mod = __import__(module, fromlist=["figures_for"])
+        except ImportError:
+            continue
+        if hasattr(mod, "figures_for"):
+            return mod.figures_for
+    return None
+
+
+def _unit_word(directive_ids: list[int], organization: Organization) -> dict[int, str]:
+    """Per directive, the word for the units expected to report: one kind → its word, else "đơn vị"."""
+    ancestors = [organization.path[:i] for i in range(Organization.steplen, len(organization.path) + 1,
+                                                      Organization.steplen)]
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for a in Assignment.objects.filter(directive_id__in=directive_ids).select_related("organization"):
+        inside = a.organization.path in ancestors or a.organization.path.startswith(organization.path)
+        if inside:
+            kinds[a.directive_id].add(a.reporter_kind or a.organization.kind)
+    words = {d: {UNIT_WORDS.get(kind, UNITS) for kind in k} for d, k in kinds.items()}
+    return {d: next(iter(w)) if len(w) == 1 else UNITS for d, w in words.items()}
+
+
+def _lines_from_rows(organization: Organization, period: Period, rows: list[ProgressSummary]) -> list[DirectiveLine]:
+    from resolutions.dashboards.targets import target_figure, target_values, targets_for
+
+    ids = [r.directive_id for r in rows]
+    targets = targets_for(ids, organization)
+    cumulative = target_values([organization.pk], [t for ts in targets.values() for t in ts], period)
+    words = _unit_word(ids, organization)
+    lines = []
+    for r in rows:
+        own = {tv.target_id: tv.value for tv in r.target_values.all()}
+        line = DirectiveLine(
+            directive=r.directive, expected_units=r.expected_units, units_reported=r.reported_units,
+            units_on_time=r.units_on_time, units_late=r.units_late, units_missing=r.units_overdue,
+            units_pending=r.units_pending, reports=r.reports, reporting_units=r.reporting_units,
+            links_done=r.links_done, links_in_progress=r.links_in_progress, links_behind=r.links_behind,
+            links_not_started=r.links_not_started, unit_word=words.get(r.directive_id, UNITS),
+            last_report_date=r.last_report_date,
+        )
+        for t in targets.get(r.directive_id, []):
+            value = cumulative.get((organization.pk, t.pk), Decimal(0))
+            fig = target_figure(t, value, r.directive, period)
+            line.targets.append(TargetLine(t.name, t.unit, t.value, own.get(t.pk), value, fig.percent,
+                                           fig.expected_percent, fig.pace, t.deadline, t.aggregation))
+        lines.append(line)
+    return lines
+
+
+def _lines_from_read_model(figures) -> list[DirectiveLine]:
+    """The read model's ``DirectiveFigures`` as the document's records (same names, same values)."""
+    lines = []
+    for f in figures:
+        g = lambda name, default=0, f=f: getattr(f, name, default)  # noqa: E731
+        line = DirectiveLine(
+            directive=f.directive, expected_units=g("expected_units"), units_reported=g("units_reported"),
+            units_on_time=g("units_on_time"), units_late=g("units_late"), units_missing=g("units_missing"),
+            units_pending=g("units_pending"), reports=g("reports"), reporting_units=g("reporting_units"),
+            links_done=g("links_done"), links_in_progress=g("links_in_progress"), links_behind=g("links_behind"),
+            links_not_started=g("links_not_started"), last_report_date=g("last_report_date", None),
+            unit_word=g("reporter_word", None) or UNIT_WORDS.get(g("reporter_kind", "") or "", UNITS),
+        )
+        for t in g("targets", []):
+            target = t.target
+            value = getattr(t, "cumulative_value", getattr(t, "value", None))
+            line.targets.append(TargetLine(target.name, target.unit, target.value, getattr(t, "period_value", None),
+                                           value, getattr(t, "percent", None), getattr(t, "expected_percent", None),
+                                           getattr(t, "pace", "no_deadline"), target.deadline,
+                                           target.aggregation))
+        lines.append(line)
+    return lines
+
+
+def _figures(organization: Organization, period: Period) -> tuple[list[DirectiveLine], str]:
+    figures_for = _read_model()
+    if figures_for is not None:
+        return _lines_from_read_model(figures_for(organization, period)), "read_model"
+    rows = list(summary_rows(organization=organization, period=period))
+    return _lines_from_rows(organization, period, rows), "summary_rows"
+
+
+# --------------------------------------------------------------------------------------
+# What the rows cannot hold
+# --------------------------------------------------------------------------------------
+def _counted_reports(organization: Organization, period: Period):
+    return Report.objects.filter(organization__path__startswith=organization.path, status__in=COUNTED,
+                                 period_end__gte=period.start, period_end__lte=period.end)
+
+
+def distinct_reports(organization: Organization, period: Period) -> tuple[int, int]:
+    """(reports, units that sent them): submitted or accepted reports of the subtree whose period
+    ends in the period and that report on at least one directive — each report once, however
+    many directives it covers (N4: the month's 29 reports, not the 67 report–directive links)."""
+    qs = _counted_reports(organization, period).filter(links__isnull=False)
+    return qs.values("pk").distinct().count(), qs.values("organization_id").distinct().count()
+
+
+def _late_and_missing(organization: Organization, period: Period) -> dict[int, tuple[list[str], list[str]]]:
+    """Per directive, the names of the units late and of those missing (each unit once, in tree order).
+
+    A unit is missing when one of its due reports never came; late when all came and one
+    after its due date. A unit is never both.
+    """
+    state: dict[int, dict[int, tuple[str, str, bool]]] = defaultdict(dict)
+    for item in missing_reports(organization=organization, period=period, include_late=True):
+        seen = state[item.directive.pk].get(item.unit.pk)
+        missing = item.overdue or (seen is not None and seen[2])
+        state[item.directive.pk][item.unit.pk] = (item.unit.path, item.unit.name, missing)
+    out = {}
+    for directive_id, units in state.items():
+        ordered = sorted(units.values())
+        out[directive_id] = ([n for _p, n, m in ordered if not m], [n for _p, n, m in ordered if m])
+    return out
+
+
+def _quotes(organization: Organization, period: Period, directive_ids: list[int]) -> dict[int, list[Quote]]:
+    """A few of the reports' own words on each directive, shortest first.
+
+    The link's narrative when the reporter wrote one; otherwise the line of the report that
+    cites the directive (the reports give one point a line). One quotation per unit.
+    """
+    links = (ImplementationLink.objects
+             .filter(directive_id__in=directive_ids, report__in=_counted_reports(organization, period))
+             .select_related("report__organization").prefetch_related("spans")
+             .order_by("directive_id", "report__organization__path", "report_id"))
+    found: dict[int, dict[str, Quote]] = defaultdict(dict)  # directive → unit → its shortest words
+    for link in links:
+        if link.note.strip():
+            text = excerpt(link.note)
+        else:
+            spans = list(link.spans.all())
+            if not spans:
+                continue
+            text = excerpt(link.report.body, (spans[0].start, spans[0].end))
+        unit = link.report.organization.name
+        kept = found[link.directive_id].get(unit)
+        if text and (kept is None or len(text) < len(kept.text)):
+            found[link.directive_id][unit] = Quote(unit, text)
+    return {d: sorted(q.values(), key=lambda q: (len(q.text), q.unit))[:QUOTES_PER_DIRECTIVE] for d, q in found.items()}
+
+
+def issuer_code(organization: Organization) -> str:
+    """The issuer code printed after "-BC/": the symbol code of the unit's Standing Committee or
+    Executive Committee (e.g. TU for a Thành ủy), else the usual code of its kind of committee.
+    Never the unit's internal code."""
+    organs = {o.kind: o.symbol_code for o in Organ.objects.filter(organization=organization).exclude(symbol_code="")}
+    for kind in (OrganKind.STANDING_COMMITTEE, OrganKind.CENTRAL_COMMITTEE):
+        if organs.get(kind):
+            return organs[kind]
+    if organization.kind == OrgKind.DISTRICT and (organization.short_name or organization.name).lower().startswith("quận"):
+        return "QU"
+    return KIND_SYMBOLS.get(organization.kind, "")
+
+
+def signer(organization: Organization, day: dt.date) -> Signer:
+    """The secretary in post on ``day`` signs; failing one, a deputy; nobody → the title and a blank name."""
+    posts = [p for p in Position.objects.filter(organization=organization, title__in=[t for t, _l in SIGNERS])
+             .select_related("person") if p.held_on(day)]
+    for title, line in SIGNERS:
+        for post in posts:
+            if post.title == title:
+                return Signer(line, post.person.full_name)
+    return Signer(SIGNERS[0][1], "")
+
+
+def collect(*, organization: Organization, period: Period, recompute: bool = True) -> DocumentData:
+    """Everything the document prints, read once. Open periods are recomputed first (fresh figures)."""
+    closed = closed_period(period)
+    if recompute and closed is None:
+        compute_period(period, org=organization)
+    lines, source = _figures(organization, period)
+    ids = [line.directive.pk for line in lines]
+    names = _late_and_missing(organization, period)
+    quotes = _quotes(organization, period, ids)
+    for line in lines:
+        late, missing = names.get(line.directive.pk, ([], []))
+        # Names only where the figures count such units: the document never contradicts its own figures.
+        line.late_names = late if line.units_late else []
+        line.missing_names = missing if line.units_missing else []
+        line.quotes = quotes.get(line.directive.pk, [])
+    reports, units = distinct_reports(organization, period)
+    generated = timezone.localdate()
+    amended = ProgressSummary.objects.filter(organization=organization, period_kind=period.kind,
+                                             period_start=period.start).values_list("amended_after_close", flat=True)
+    return DocumentData(
+        organization=organization, parent=Organization.objects.get_parent(organization), period=period,
+        lines=lines, distinct_reports=reports, reporting_units=units, issuer_code=issuer_code(organization),
+        signer=signer(organization, generated), closed_at=closed.closed_at if closed else None,
+        amended_after_close=max(amended, default=0), generated=generated, source=source,
+    )
