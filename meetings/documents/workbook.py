@@ -78,8 +78,8 @@ def build_xlsx(data: DocumentData) -> bytes:
     ws = wb.active
     ws.title = "Tổng hợp"
     _titles(ws, data, "Tổng hợp tình hình thực hiện các nghị quyết, chỉ thị")
-    _append(ws, [f"Tổng số báo cáo trong kỳ (mỗi báo cáo tính một lần): {data.distinct_reports}, "
-                 f"của {data.reporting_units} đơn vị."])
+    _append(ws, [f"Trong kỳ có {data.distinct_reports} báo cáo của {data.reporting_units} đơn vị "
+                 "(mỗi báo cáo tính một lần dù đề cập nhiều văn bản)."])
     _append(ws, [])
     _header(ws, SUMMARY_HEADER)
     for line in data.lines:
