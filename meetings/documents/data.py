@@ -1,15 +1,15 @@
 """What the summary document says, gathered once: figures per directive, names, quotations, signer.
 
-Every figure comes from one place. ``collect`` reads the per-directive figures through
-``_figures`` — the shared read model (``figures_for``) when it is installed, else the
-``ProgressSummary`` rows behind the same small record (``DirectiveLine``) — so that the
-DOCX, the XLSX and the dashboards print the same numbers. What the summary rows cannot
-hold is read here, scoped to the organisation's subtree and the period:
+Every figure comes from one place: the per-directive figures are the shared read model's
+(``resolutions.dashboards.figures.figures_for``, copied into ``DirectiveLine`` under the
+same names) and the total of reports is ``meetings.selectors.distinct_reports``, so that
+the DOCX, the XLSX, ``/tong-hop/`` and the dashboards print the same numbers. What the
+read model does not hold is read here, scoped to the organisation's subtree and the period:
 
 - the *names* of the units late and missing, from the missing-reports list
   (``meetings.missing``): "late" = every due report came, one after its due date; "missing"
   = a due report never came; a late unit is never listed as missing;
-- the number of *distinct* reports (a report on three directives is one report, N4);
+- the units that sent the period's reports (the read model counts the reports themselves);
 - the reports' own words on a directive (the link's narrative, else the line of the report
   that cites it), quoted in the assessment;
 - the issuing organ's symbol code ("TU", "ĐUK") and the person in post who signs.
@@ -24,12 +24,13 @@ from decimal import Decimal
 from django.utils import timezone
 
 from organizations.models import Organ, Organization, OrganKind, OrgKind, Position, PositionTitle
-from resolutions.models import Assignment, Directive, ProgressSummary
+from resolutions.models import Directive, ProgressSummary
 from resolutions.periods import Period
 
 from ..missing import COUNTED, missing_reports
 from ..models import ImplementationLink, Report
-from ..summaries import closed_period, compute_period, summary_rows
+from ..selectors import distinct_reports
+from ..summaries import closed_period, compute_period
 from .text import excerpt
 
 #: How a Vietnamese text names the units of each kind that report ("16/17 chi bộ").
@@ -138,7 +139,6 @@ class DocumentData:
     closed_at: dt.datetime | None
     amended_after_close: int
     generated: dt.date
-    source: str = "summary_rows"
 
     @property
     def active(self) -> list[DirectiveLine]:
@@ -150,90 +150,36 @@ class DocumentData:
 
 
 # --------------------------------------------------------------------------------------
-# Figures: the read model when present, else the summary rows
+# Figures: the read model
 # --------------------------------------------------------------------------------------
-def _read_model():
-    """``figures_for`` of the shared read model, or None while it is not installed."""
-    for module in ("resolutions.figures", "resolutions.dashboards.figures"):
-        try:
-            mod = __import__(module, fromlist=["figures_for"])
-        except ImportError:
-            continue
-        if hasattr(mod, "figures_for"):
-            return mod.figures_for
-    return None
+def unit_word(kinds: tuple[str, ...] | list[str]) -> str:
+    """The word for the units expected to report: one kind of unit → its word ("chi bộ"), else "đơn vị"."""
+    words = {UNIT_WORDS.get(k, UNITS) for k in kinds}
+    return words.pop() if len(words) == 1 else UNITS
 
 
-def _unit_word(directive_ids: list[int], organization: Organization) -> dict[int, str]:
-    """Per directive, the word for the units expected to report: one kind → its word, else "đơn vị"."""
-    ancestors = [organization.path[:i] for i in range(Organization.steplen, len(organization.path) + 1,
-                                                      Organization.steplen)]
-    kinds: dict[int, set[str]] = defaultdict(set)
-    for a in Assignment.objects.filter(directive_id__in=directive_ids).select_related("organization"):
-        inside = a.organization.path in ancestors or a.organization.path.startswith(organization.path)
-        if inside:
-            kinds[a.directive_id].add(a.reporter_kind or a.organization.kind)
-    words = {d: {UNIT_WORDS.get(kind, UNITS) for kind in k} for d, k in kinds.items()}
-    return {d: next(iter(w)) if len(w) == 1 else UNITS for d, w in words.items()}
+def _line(f) -> DirectiveLine:
+    """The read model's ``DirectiveFigures`` as the document's record: the same names, the same values."""
+    assessed = f.assessments
+    line = DirectiveLine(
+        directive=f.directive, expected_units=f.expected_units, units_reported=f.units_reported,
+        units_on_time=f.units_on_time, units_late=f.units_late, units_missing=f.units_missing,
+        units_pending=f.units_pending, reports=f.reports, reporting_units=f.reporting_units,
+        links_done=assessed.get("done", 0), links_in_progress=assessed.get("in_progress", 0),
+        links_behind=assessed.get("behind", 0), links_not_started=assessed.get("not_started", 0),
+        unit_word=unit_word(f.reporter_kinds), last_report_date=f.last_report_date,
+    )
+    for t in f.targets:
+        target = t.target
+        line.targets.append(TargetLine(target.name, target.unit, target.value, t.period_value, t.cumulative_value,
+                                       t.percent, t.expected_percent, t.pace, target.deadline, target.aggregation))
+    return line
 
 
-def _lines_from_rows(organization: Organization, period: Period, rows: list[ProgressSummary]) -> list[DirectiveLine]:
-    from resolutions.dashboards.targets import target_figure, target_values, targets_for
+def _figures(organization: Organization, period: Period) -> list[DirectiveLine]:
+    from resolutions.dashboards.figures import figures_for
 
-    ids = [r.directive_id for r in rows]
-    targets = targets_for(ids, organization)
-    cumulative = target_values([organization.pk], [t for ts in targets.values() for t in ts], period)
-    words = _unit_word(ids, organization)
-    lines = []
-    for r in rows:
-        own = {tv.target_id: tv.value for tv in r.target_values.all()}
-        line = DirectiveLine(
-            directive=r.directive, expected_units=r.expected_units, units_reported=r.reported_units,
-            units_on_time=r.units_on_time, units_late=r.units_late, units_missing=r.units_overdue,
-            units_pending=r.units_pending, reports=r.reports, reporting_units=r.reporting_units,
-            links_done=r.links_done, links_in_progress=r.links_in_progress, links_behind=r.links_behind,
-            links_not_started=r.links_not_started, unit_word=words.get(r.directive_id, UNITS),
-            last_report_date=r.last_report_date,
-        )
-        for t in targets.get(r.directive_id, []):
-            value = cumulative.get((organization.pk, t.pk), Decimal(0))
-            fig = target_figure(t, value, r.directive, period)
-            line.targets.append(TargetLine(t.name, t.unit, t.value, own.get(t.pk), value, fig.percent,
-                                           fig.expected_percent, fig.pace, t.deadline, t.aggregation))
-        lines.append(line)
-    return lines
-
-
-def _lines_from_read_model(figures) -> list[DirectiveLine]:
-    """The read model's ``DirectiveFigures`` as the document's records (same names, same values)."""
-    lines = []
-    for f in figures:
-        g = lambda name, default=0, f=f: getattr(f, name, default)  # noqa: E731
-        line = DirectiveLine(
-            directive=f.directive, expected_units=g("expected_units"), units_reported=g("units_reported"),
-            units_on_time=g("units_on_time"), units_late=g("units_late"), units_missing=g("units_missing"),
-            units_pending=g("units_pending"), reports=g("reports"), reporting_units=g("reporting_units"),
-            links_done=g("links_done"), links_in_progress=g("links_in_progress"), links_behind=g("links_behind"),
-            links_not_started=g("links_not_started"), last_report_date=g("last_report_date", None),
-            unit_word=g("reporter_word", None) or UNIT_WORDS.get(g("reporter_kind", "") or "", UNITS),
-        )
-        for t in g("targets", []):
-            target = t.target
-            value = getattr(t, "cumulative_value", getattr(t, "value", None))
-            line.targets.append(TargetLine(target.name, target.unit, target.value, getattr(t, "period_value", None),
-                                           value, getattr(t, "percent", None), getattr(t, "expected_percent", None),
-                                           getattr(t, "pace", "no_deadline"), target.deadline,
-                                           target.aggregation))
-        lines.append(line)
-    return lines
-
-
-def _figures(organization: Organization, period: Period) -> tuple[list[DirectiveLine], str]:
-    figures_for = _read_model()
-    if figures_for is not None:
-        return _lines_from_read_model(figures_for(organization, period)), "read_model"
-    rows = list(summary_rows(organization=organization, period=period))
-    return _lines_from_rows(organization, period, rows), "summary_rows"
+    return [_line(f) for f in figures_for(organization, period)]
 
 
 # --------------------------------------------------------------------------------------
@@ -244,12 +190,12 @@ def _counted_reports(organization: Organization, period: Period):
                                  period_end__gte=period.start, period_end__lte=period.end)
 
 
-def distinct_reports(organization: Organization, period: Period) -> tuple[int, int]:
-    """(reports, units that sent them): submitted or accepted reports of the subtree whose period
-    ends in the period and that report on at least one directive — each report once, however
-    many directives it covers (N4: the month's 29 reports, not the 67 report–directive links)."""
-    qs = _counted_reports(organization, period).filter(links__isnull=False)
-    return qs.values("pk").distinct().count(), qs.values("organization_id").distinct().count()
+def reports_total(organization: Organization, period: Period) -> tuple[int, int]:
+    """(reports, units that sent them): the read model's distinct reports of the period
+    (``meetings.selectors.distinct_reports``: each report once, however many directives it
+    covers — N4), and the units those same reports come from."""
+    units = _counted_reports(organization, period).values("organization_id").distinct().count()
+    return distinct_reports(organization, period), units
 
 
 def _late_and_missing(organization: Organization, period: Period) -> dict[int, tuple[list[str], list[str]]]:
@@ -325,7 +271,7 @@ def collect(*, organization: Organization, period: Period, recompute: bool = Tru
     closed = closed_period(period)
     if recompute and closed is None:
         compute_period(period, org=organization)
-    lines, source = _figures(organization, period)
+    lines = _figures(organization, period)
     ids = [line.directive.pk for line in lines]
     names = _late_and_missing(organization, period)
     quotes = _quotes(organization, period, ids)
@@ -335,7 +281,7 @@ def collect(*, organization: Organization, period: Period, recompute: bool = Tru
         line.late_names = late if line.units_late else []
         line.missing_names = missing if line.units_missing else []
         line.quotes = quotes.get(line.directive.pk, [])
-    reports, units = distinct_reports(organization, period)
+    reports, units = reports_total(organization, period)
     generated = timezone.localdate()
     amended = ProgressSummary.objects.filter(organization=organization, period_kind=period.kind,
                                              period_start=period.start).values_list("amended_after_close", flat=True)
@@ -343,5 +289,5 @@ def collect(*, organization: Organization, period: Period, recompute: bool = Tru
         organization=organization, parent=Organization.objects.get_parent(organization), period=period,
         lines=lines, distinct_reports=reports, reporting_units=units, issuer_code=issuer_code(organization),
         signer=signer(organization, generated), closed_at=closed.closed_at if closed else None,
-        amended_after_close=max(amended, default=0), generated=generated, source=source,
+        amended_after_close=max(amended, default=0), generated=generated,
     )

@@ -167,10 +167,16 @@ def test_workbook_has_title_rows_and_words_not_codes(world, media):  # noqa: F81
                      ("Chi bộ A1b", "Báo cáo trễ hạn")}
 
 
-def test_distinct_reports_on_the_demo(db, media):
-    """N4: the document's total is the number of distinct reports of the month, not a sum over directives."""
+def test_distinct_reports_and_the_read_models_figures_on_the_demo(db, media):
+    """N4: the document's total is the number of distinct reports of the month, not a sum over directives;
+    and HCM's October and Q4 2019 documents print the read model's figures (as the dashboard and /tong-hop/ do)."""
+    from openpyxl import load_workbook
+
+    from meetings.documents import build_xlsx
+    from meetings.documents.assessment import directive_name
     from meetings.models import Report, ReportStatus
     from organizations.models import Organization
+    from resolutions.dashboards.figures import figures_for
     from resolutions.periods import parse_period
     from tests.demo import load_demo
 
@@ -179,7 +185,7 @@ def test_distinct_reports_on_the_demo(db, media):
     for key in ("2019-10", "2019-Q4"):
         period = parse_period(key)
         data = collect(organization=hcm, period=period, recompute=False)
-        direct = (Report.objects.filter(organization__path__startswith=hcm.path, links__isnull=False,
+        direct = (Report.objects.filter(organization__path__startswith=hcm.path,
                                         status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
                                         period_end__gte=period.start, period_end__lte=period.end)
                   .values("pk").distinct().count())
@@ -189,12 +195,21 @@ def test_distinct_reports_on_the_demo(db, media):
         assert f"Trong kỳ, có {direct} báo cáo của " in text
         paragraphs, tables = docx_text(build_docx(data))
         assert "Số:        -BC/TU" in tables[0][0][0]
-        # Every figure in the sentences is the read model's, row by row.
-        for line in data.active:
-            if line.expected_units and line.units_reported:
-                assert f"Có {line.units_reported}/{line.expected_units} " in text
-            for late in line.late_names:
-                assert late not in line.missing_names
+        # Every figure is the read model's, row by row: in the sentences, the appendix and the workbook.
+        figures = {f.directive.pk: f for f in figures_for(hcm, period)}
+        appendix = {row[1]: row[2:] for row in tables[2][1:]}
+        sheet = list(load_workbook(io.BytesIO(build_xlsx(data)))["Tổng hợp"].iter_rows(min_row=9, values_only=True))
+        assert [r[0] for r in sheet] == [f.directive.label for f in figures.values()]
+        for line, row in zip(data.lines, sheet, strict=True):
+            f = figures[line.directive.pk]
+            if f.expected_units and f.units_reported:
+                assert f"Có {f.units_reported}/{f.expected_units} " in text
+            if not line.quiet:
+                assert [appendix[directive_name(line.directive)][i] for i in (0, 2, 3, 4, 5)] == [
+                    str(f.expected_units), str(f.units_on_time), str(f.units_late), str(f.units_missing), str(f.reports)]
+            assert row[2:9] == (f.expected_units, f.units_reported, f.units_on_time, f.units_late, f.units_missing,
+                                f.units_pending, f.reports)
+            assert not set(line.late_names) & set(line.missing_names)
 
 
 @pytest.mark.embedded
