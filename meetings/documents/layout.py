@@ -53,10 +53,22 @@ def header_lines(data: DocumentData) -> tuple[str, str]:
     return upper(superior), upper(org.short_name or org.name)
 
 
+#: Who signs "on behalf of" (T/M): the Standing Committee where the level elects one, else the
+#: committee itself (a đảng ủy cơ sở) or the cell.
+_ON_BEHALF = {OrgKind.GRASSROOTS: "ĐẢNG ỦY", OrgKind.SECTION: "ĐẢNG ỦY", OrgKind.GRASSROOTS_CELL: "CHI BỘ",
+              OrgKind.CELL: "CHI BỘ"}
+
+
+def on_behalf(org: Organization) -> str:
+    """"T/M BAN THƯỜNG VỤ" for a Tỉnh ủy, Thành ủy, Huyện ủy or Đảng ủy Khối; "T/M ĐẢNG ỦY", "T/M CHI BỘ" below."""
+    return "T/M " + _ON_BEHALF.get(org.kind, "BAN THƯỜNG VỤ")
+
+
 def issuer_words(data: DocumentData) -> str:
     """Who reports, in the body's first sentence: "Ban Thường vụ Thành ủy TP. Hồ Chí Minh"."""
     org = data.organization
-    return f"Ban Thường vụ {clean(org.short_name or org.name)}"
+    name = clean(org.short_name or org.name)
+    return name if org.kind in _ON_BEHALF else f"Ban Thường vụ {name}"
 
 
 def recipients(data: DocumentData) -> list[str]:
@@ -109,6 +121,7 @@ def build_docx(data: DocumentData) -> bytes:
     header = doc.add_table(rows=1, cols=2)
     header.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = header.rows[0].cells
+    left.width, right.width = Cm(7), Cm(9.5)
     superior, committee = header_lines(data)
     if superior:
         para(left, superior, size=13, align=center, first=True)
@@ -130,22 +143,25 @@ def build_docx(data: DocumentData) -> bytes:
 
     for block in body(data, issuer_words(data)):
         if block.kind == "heading":
-            para(doc, block.text, bold=True, align=justify)
+            p = para(doc, block.text, bold=True, align=justify)
         elif block.kind == "item":
-            para(doc, f"- {block.text}", align=justify)
+            p = para(doc, f"- {block.text}", align=justify)
         elif block.kind == "quote":
-            para(doc, f"+ {block.text}", italic=True, align=justify)
+            p = para(doc, f"+ {block.text}", italic=True, align=justify)
         else:
-            para(doc, block.text, align=justify)
+            p = para(doc, block.text, align=justify)
+        p.paragraph_format.first_line_indent = Cm(1)
+        p.paragraph_format.space_after = Pt(6)
 
     # Bottom: recipients at the left, the signature block at the right.
     para(doc, "")
     footer = doc.add_table(rows=1, cols=2)
     left, right = footer.rows[0].cells
+    left.width, right.width = Cm(8), Cm(8.5)
     para(left, "Nơi nhận:", bold=True, italic=True, size=12, first=True)
     for line in recipients(data):
         para(left, line, size=11)
-    para(right, "T/M BAN THƯỜNG VỤ", bold=True, align=center, first=True)
+    para(right, on_behalf(data.organization), bold=True, align=center, first=True)
     para(right, data.signer.title_line, bold=True, align=center)
     for _ in range(3):
         para(right, "", align=center)

@@ -48,8 +48,11 @@ def test_docx_layout_and_figures(world, media):  # noqa: F811
     """The header, number line, title, assessment, Nơi nhận and signature of a committee's report."""
     import datetime as dt
 
+    from meetings.documents.text import percent
+    from meetings.models import ImplementationLink
     from meetings.summaries import compute_period
     from organizations.models import Person, Position, PositionTitle
+    from resolutions.dashboards.figures import figures_for
 
     t, d = world["tree"], world["d"]
     former = Person.objects.create(full_name="Lê Văn Cũ")
@@ -60,8 +63,13 @@ def test_docx_layout_and_figures(world, media):  # noqa: F811
                             start=dt.date(2016, 1, 1))
     deputy = Person.objects.create(full_name="Trần Văn Phó")
     Position.objects.create(person=deputy, organization=t["ROOT"], title=PositionTitle.DEPUTY)
+    type(world["sum"]).objects.filter(pk=world["sum"].pk).update(deadline=dt.date(2019, 12, 31))
+    ImplementationLink.objects.filter(report__organization=t["A1b"], directive=d).update(
+        note="Chi bộ đã tổ chức cho 100% đảng viên đăng ký làm theo.\x0b Còn 2 đảng viên chưa hoàn thành bản cam kết. "
+             "Chi bộ sẽ đôn đốc trong tháng tới và báo cáo kết quả cụ thể về Đảng ủy cấp trên.")
     compute_period(MARCH, now=NOW)
     data = collect(organization=t["ROOT"], period=MARCH, recompute=False)
+    pace = next(tf for f in figures_for(t["ROOT"], MARCH) for tf in f.targets if tf.target.name == "sum")
     paragraphs, tables = docx_text(build_docx(data))
     left, right = tables[0][0]
     # Header: the đảng bộ over its committee, "*", the number with the committee's symbol code (never the unit's code).
@@ -76,13 +84,19 @@ def test_docx_layout_and_figures(world, media):  # noqa: F811
             " (đã quá hạn): Đảng bộ cơ sở A2 và Đảng bộ cơ sở B1.") in results
     assert "Trong kỳ có 4 báo cáo đề cập việc thực hiện văn bản." in results
     assert "Chỉ tiêu “sum”: trong kỳ đạt 15 " in results and "lũy kế đến hết kỳ đạt 15/100 " in results
+    assert pace.pace == "behind" and pace.expected_percent > 15
+    assert f"(15%), tiến độ cần đạt {percent(pace.expected_percent)}: chậm so với tiến độ." in results
+    # The reports' own words, with the unit's name, trimmed to their first sentences.
+    assert "Chi bộ A1b: “Chi bộ đã tổ chức cho 100% đảng viên đăng ký làm theo. Còn 2 đảng viên" in results
     # The total counts each report once: 4 reports (one of them a quarterly report) from 4 units.
     assert "Trong kỳ, có 4 báo cáo của 4 đơn vị trong Đảng bộ" in text
     # II. Late and missing by name; the late cell is never listed as missing.
     shortcomings = section(text, "II. HẠN CHẾ, TỒN TẠI", "III. NHIỆM VỤ THỜI GIAN TỚI")
     assert "2 đơn vị chưa báo cáo (Đảng bộ cơ sở A2 và Đảng bộ cơ sở B1)" in shortcomings
     assert "1 đơn vị báo cáo trễ hạn (Chi bộ A1b)" in shortcomings
-    assert "Chi bộ A1b" not in results.split("chưa báo cáo")[1]
+    assert "Chỉ tiêu “sum” (Chỉ thị" in shortcomings and "thấp hơn tiến độ cần đạt" in shortcomings
+    missing_clause = results.split("chưa báo cáo (đã quá hạn): ")[1].split(".")[0]
+    assert "Chi bộ A1b" not in missing_clause and "Đảng bộ cơ sở A2" in missing_clause
     tasks = text[text.index("III. NHIỆM VỤ THỜI GIAN TỚI"):]
     assert "(Văn phòng bổ sung" in tasks and "Đôn đốc các đơn vị chưa báo cáo gửi báo cáo: Đảng bộ cơ sở A2" in tasks
     assert "Nhắc nhở các đơn vị báo cáo trễ hạn bảo đảm thời hạn báo cáo kỳ tới: Chi bộ A1b." in tasks
@@ -117,6 +131,9 @@ def test_number_line_uses_the_organs_symbol_code_and_nobody_in_post_leaves_the_n
     # A district without an organ: the code of its kind of committee, never the unit's code "B".
     left = docx_text(build_docx(collect(organization=t["B"], period=MARCH, recompute=False)))[1][0][0][0]
     assert "Số:        -BC/QU" in left
+    # A đảng ủy cơ sở signs for itself: it has no Standing Committee.
+    footer = docx_text(build_docx(collect(organization=t["A1"], period=MARCH, recompute=False)))[1][1][0]
+    assert footer[1].startswith("T/M ĐẢNG ỦY\nBÍ THƯ") and "Số:" not in footer[1]
 
 
 @pytest.mark.embedded
