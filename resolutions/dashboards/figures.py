@@ -131,6 +131,8 @@ class DirectiveFigures:
     #: The kinds of unit expected to report (``OrgKind`` values), from the assignments.
     reporter_kinds: tuple[str, ...] = ()
     targets: list[TargetFigure] = field(default_factory=list)
+    #: Reports changed after the period was closed (its figures are frozen).
+    amended_after_close: int = 0
 
     @property
     def units_reported(self) -> int:
@@ -202,16 +204,20 @@ def figures_for(organization: Organization, period: Period, directive_ids: Colle
     qs = qs.order_by("directive__kind", "directive__number", "directive_id")
     n = len(FIGURE_FIELDS)
     rows = []
-    for v in qs.values_list(*FIGURE_FIELDS, *DIRECTIVE_INFO_FIELDS):
+    for v in qs.values_list(*FIGURE_FIELDS, "amended_after_close", *DIRECTIVE_INFO_FIELDS):
         f = Figures(*v[:n])
-        rows.append((f, DirectiveInfo(f.directive_id, *v[n:])))
+        rows.append((f, v[n], DirectiveInfo(f.directive_id, *v[n + 1:])))
     if not rows:
         return []
-    ids = [f.directive_id for f, _info in rows]
+    ids = [f.directive_id for f, _amended, _info in rows]
     kinds = _reporter_kinds(organization, ids)
     targets = targets_for(ids, organization)
     values = target_values_both([organization.pk], [t for ts in targets.values() for t in ts], period)
-    return [directive_figures(organization, f, info, period, kinds.get(f.directive_id, ()),
-                              target_figures(targets.get(f.directive_id, []), values, organization.pk, info,
-                                             period, today))
-            for f, info in rows]
+    out = []
+    for f, amended, info in rows:
+        figures = directive_figures(organization, f, info, period, kinds.get(f.directive_id, ()),
+                                    target_figures(targets.get(f.directive_id, []), values, organization.pk, info,
+                                                   period, today))
+        figures.amended_after_close = amended
+        out.append(figures)
+    return out

@@ -79,6 +79,8 @@ def words() -> dict[str, str]:
             "rising": _("rising"), "falling": _("falling"), "steady": _("steady"),
             "not_assigned": _("not assigned"),
             "reports": _("Reports"),
+            "cumulative": _("to the end of the period"),
+            "in_period": _("in the period"),
         })
         if language:
             _WORDS[language] = found
