@@ -27,7 +27,7 @@ from organizations.models import Organ, Organization, OrganKind, OrgKind, Positi
 from resolutions.models import Directive, ProgressSummary
 from resolutions.periods import Period
 
-from ..missing import COUNTED, missing_reports
+from ..missing import COUNTED, missing_and_late
 from ..models import ImplementationLink, Report
 from ..selectors import distinct_reports
 from ..summaries import closed_period, compute_period
@@ -201,17 +201,20 @@ def reports_total(organization: Organization, period: Period) -> tuple[int, int]
 def _late_and_missing(organization: Organization, period: Period) -> dict[int, tuple[list[str], list[str]]]:
     """Per directive, the names of the units late and of those missing (each unit once, in tree order).
 
-    A unit is missing when one of its due reports never came; late when all came and one
-    after its due date. A unit is never both.
+    From ``meetings.missing.missing_and_late``, whose rules the read model's counts follow: a
+    unit is missing when one of its due reports never came, late when all came and one after
+    its due date. A unit is never both.
     """
-    state: dict[int, dict[int, tuple[str, str, bool]]] = defaultdict(dict)
-    for item in missing_reports(organization=organization, period=period, include_late=True):
-        seen = state[item.directive.pk].get(item.unit.pk)
-        missing = item.overdue or (seen is not None and seen[2])
-        state[item.directive.pk][item.unit.pk] = (item.unit.path, item.unit.name, missing)
+    split = missing_and_late(organization=organization, period=period)
+    units: dict[int, dict[int, tuple[str, str]]] = defaultdict(dict)
+    missing: dict[int, set[int]] = defaultdict(set)
+    for item in [*split.missing, *split.late]:
+        units[item.directive.pk][item.unit.pk] = (item.unit.path, item.unit.name)
+    for item in split.missing:
+        missing[item.directive.pk].add(item.unit.pk)
     out = {}
-    for directive_id, units in state.items():
-        ordered = sorted(units.values())
+    for directive_id, named in units.items():
+        ordered = sorted((path, name, pk in missing[directive_id]) for pk, (path, name) in named.items())
         out[directive_id] = ([n for _p, n, m in ordered if not m], [n for _p, n, m in ordered if m])
     return out
 

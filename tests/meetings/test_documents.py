@@ -226,6 +226,8 @@ def test_distinct_reports_and_the_read_models_figures_on_the_demo(db, media):
                     str(f.expected_units), str(f.units_on_time), str(f.units_late), str(f.units_missing), str(f.reports)]
             assert row[2:9] == (f.expected_units, f.units_reported, f.units_on_time, f.units_late, f.units_missing,
                                 f.units_pending, f.reports)
+            # The units named late and missing are those the figures count (one definition, N5).
+            assert (len(line.late_names), len(line.missing_names)) == (f.units_late, f.units_missing)
             assert not set(line.late_names) & set(line.missing_names)
 
 
