@@ -21,7 +21,14 @@ AGGREGATION_WORDS = {
     Aggregation.LATEST: "Lấy kết quả báo cáo gần nhất của mỗi đơn vị",
 }
 
-GLOSSARY = "Định nghĩa các số liệu: trang “Cách tính” trong ứng dụng."
+def glossary_pointer() -> str:
+    """Where a reader finds each figure's definition: the "Cách tính" page of the app."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return f"Định nghĩa các số liệu: trang “Cách tính” trong ứng dụng ({reverse('figures-glossary')})."
+    except NoReverseMatch:
+        return "Định nghĩa các số liệu: trang “Cách tính” trong ứng dụng."
 
 SUMMARY_HEADER = [
     "Văn bản", "Trích yếu", "Đơn vị phải báo cáo", "Đơn vị đã báo cáo", "Đúng hạn", "Trễ hạn",
@@ -56,7 +63,7 @@ def _titles(ws, data: DocumentData, subject: str) -> None:
     _append(ws, [f"{subject} {data.period.label_vi} (từ ngày {data.period.start:%d/%m/%Y} "
                  f"đến ngày {data.period.end:%d/%m/%Y})"])
     _append(ws, [f"Ngày lập: {data.generated:%d/%m/%Y}"])
-    _append(ws, [GLOSSARY])
+    _append(ws, [glossary_pointer()])
     _append(ws, [])
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"].font = Font(bold=True)

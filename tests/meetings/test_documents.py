@@ -170,7 +170,7 @@ def test_workbook_has_title_rows_and_words_not_codes(world, media):  # noqa: F81
         rows = list(ws.iter_rows(values_only=True))
         assert rows[0][0] == "Thành ủy Thử nghiệm"
         assert "tháng 3/2019" in rows[1][0] and rows[2][0].startswith("Ngày lập: ")
-        assert "Cách tính" in rows[3][0]
+        assert "Cách tính" in rows[3][0] and reverse("figures-glossary") in rows[3][0]
     rows = list(wb["Tổng hợp"].iter_rows(values_only=True))
     header = rows.index(next(r for r in rows if r[0] == "Văn bản"))
     assert rows[header + 1][2:7] == (5, 3, 2, 1, 2) and rows[header + 1][8] == 4
