@@ -49,10 +49,20 @@ PACE_WORDS = {
 }
 
 
+#: The value to date, said as the target adds up: only a sum accumulates ("lũy kế"); a highest or
+#: latest value is named for what it is.
+TO_DATE_WORDS = {
+    "sum": "lũy kế đến hết kỳ đạt",
+    "max": "kết quả cao nhất được báo cáo đến hết kỳ đạt",
+    "latest": "theo kết quả báo cáo gần nhất của các đơn vị, đến hết kỳ đạt",
+}
+
+
 def target_sentence(t: TargetLine) -> str:
     """"Chỉ tiêu “…”: trong kỳ đạt 58 người; lũy kế đến hết kỳ đạt 584/1.500 người (38,9%), tiến độ cần đạt 45%: chậm so với tiến độ."."""
     own = "trong kỳ chưa có số liệu" if not t.period_value else f"trong kỳ đạt {num(t.period_value)} {t.unit}"
-    text = (f"Chỉ tiêu “{t.name}”: {own}; lũy kế đến hết kỳ đạt {num(t.cumulative or 0)}/{num(t.goal)} {t.unit} "
+    to_date = TO_DATE_WORDS.get(t.aggregation, TO_DATE_WORDS["sum"])
+    text = (f"Chỉ tiêu “{t.name}”: {own}; {to_date} {num(t.cumulative or 0)}/{num(t.goal)} {t.unit} "
             f"({pct(t.cumulative or 0, t.goal)})")
     if t.expected_percent is not None and t.pace in ("on_track", "behind"):
         text += f", tiến độ cần đạt {percent(t.expected_percent)}"

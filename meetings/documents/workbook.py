@@ -76,6 +76,7 @@ def _header(ws, header: list[str]) -> None:
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = f"A{ws.max_row + 1}"  # the headers stay in view (a coordinate: ws.cell() would add a row)
 
 
 def build_xlsx(data: DocumentData) -> bytes:

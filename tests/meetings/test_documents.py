@@ -85,6 +85,7 @@ def test_docx_layout_and_figures(world, media):  # noqa: F811
     assert "Trong kỳ có 4 báo cáo đề cập việc thực hiện văn bản." in results
     assert "Chỉ tiêu “sum”: trong kỳ đạt 15 " in results and "lũy kế đến hết kỳ đạt 15/100 " in results
     assert pace.pace == "behind" and pace.expected_percent > 15
+    assert "Chỉ tiêu “max”: trong kỳ đạt 8 " in results and "kết quả cao nhất được báo cáo đến hết kỳ đạt 8/100" in results
     assert f"(15%), tiến độ cần đạt {percent(pace.expected_percent)}: chậm so với tiến độ." in results
     # The reports' own words, with the unit's name, trimmed to their first sentences.
     assert "Chi bộ A1b: “Chi bộ đã tổ chức cho 100% đảng viên đăng ký làm theo. Còn 2 đảng viên" in results
