@@ -168,8 +168,8 @@ def introduction(data: DocumentData, issuer: str) -> list[Block]:
     p = data.period
     text = (f"Thực hiện chế độ thông tin, báo cáo định kỳ, {issuer} báo cáo tình hình thực hiện các văn bản chỉ đạo "
             f"{p.label_vi} (từ ngày {p.start:%d/%m/%Y} đến ngày {p.end:%d/%m/%Y}) như sau:")
-    total = (f"Trong kỳ, có {num(data.distinct_reports)} báo cáo của {num(data.reporting_units)} đơn vị trong Đảng bộ "
-             f"đề cập việc thực hiện {len(data.active)} văn bản chỉ đạo.")
+    total = (f"Trong kỳ, có {num(data.distinct_reports)} báo cáo của {num(data.reporting_units)} đơn vị trong Đảng bộ; "
+             f"các báo cáo đề cập việc thực hiện {len(data.active)} văn bản chỉ đạo.")
     blocks = [Block("para", text), Block("para", total)]
     if data.closed_at is not None:
         note = f"Số liệu đã được chốt ngày {timezone.localtime(data.closed_at):%d/%m/%Y}"
