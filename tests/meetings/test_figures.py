@@ -75,14 +75,14 @@ def test_n2_a_directive_no_unit_had_to_report_on_is_never_late(tree, leader):
     report(t["A1a"], OCT, at(2019, 11, 2), [(d, Assessment.BEHIND, {})])
     compute(OCT)
 
-    [figures] = figures_for(t["ROOT"], OCT)
-    assert (figures.expected_units, figures.units_late, figures.links_behind) == (0, 0, 1)
-    assert figures.status.key != "late"
     rows = leader.get(reverse("dashboard-org", args=[t["ROOT"].pk]), month(OCT)).context["rows"]
     assert [r.status.key for r in rows] == ["in_progress"]
     matrix = leader.get(reverse("dashboard-matrix", args=[t["ROOT"].pk]), month(OCT)).context["matrix"]
     statuses = {cell.row.status.key for _unit, cells in matrix.units for cell in cells if cell.row}
     assert statuses and "late" not in statuses
+    [figures] = figures_for(t["ROOT"], OCT)
+    assert (figures.expected_units, figures.units_late, figures.links_behind) == (0, 0, 1)
+    assert figures.status.key != "late"
     page = leader.get(reverse("summary-overview", args=[t["ROOT"].pk]), {"period": OCT.key}).content.decode()
     assert "No unit has to report" in page and "st-late" not in page
 
@@ -96,13 +96,13 @@ def test_n3_a_target_shows_its_period_value_and_its_cumulative_value_labelled(tr
     report(t["A1a"], OCT, at(2019, 11, 2), [(d, Assessment.IN_PROGRESS, {target: 95})])
     compute(SEP, OCT)
 
-    [figures] = figures_for(t["ROOT"], OCT)
-    [tf] = figures.targets
-    assert (tf.period_value, tf.value) == (Decimal(95), Decimal(584))
     summary = leader.get(reverse("summary-overview", args=[t["ROOT"].pk]), {"period": OCT.key}).content.decode()
     assert "in the period 95 · to the end of the period 584 / 1500" in summary
     dashboard = leader.get(reverse("dashboard-org", args=[t["ROOT"].pk]), month(OCT)).content.decode()
     assert "to the end of the period <strong>584</strong>" in dashboard and "in the period 95" in dashboard
+    [figures] = figures_for(t["ROOT"], OCT)
+    [tf] = figures.targets
+    assert (tf.period_value, tf.value) == (Decimal(95), Decimal(584))
 
 
 def test_n4_reports_in_the_period_count_each_report_once(tree, leader):
@@ -112,10 +112,10 @@ def test_n4_reports_in_the_period_count_each_report_once(tree, leader):
     report(t["A1a"], OCT, at(2019, 11, 2), [(d1, Assessment.DONE, {}), (d2, Assessment.IN_PROGRESS, {})])
     compute(OCT)
 
-    assert sum(f.reports for f in figures_for(t["ROOT"], OCT)) == 2
     response = leader.get(reverse("summary-overview", args=[t["ROOT"].pk]), {"period": OCT.key})
-    assert response.context["distinct_reports"] == 1
     assert "1 report in the period in the whole subtree" in response.content.decode()
+    assert response.context["distinct_reports"] == 1
+    assert sum(f.reports for f in figures_for(t["ROOT"], OCT)) == 2
 
 
 @pytest.fixture
@@ -190,7 +190,8 @@ def test_n6_the_pace_runs_from_the_targets_own_start(tree, leader):
 
     own = leader.get(reverse("dashboard-directive", args=[t["ROOT"].pk, d.pk]), month(OCT)).context["drill"].own
     [tf] = own.targets
-    assert (tf.expected_percent, tf.pace, tf.start) == (41.5, "on_track", dt.date(2019, 1, 1))
+    assert (tf.expected_percent, tf.pace) == (41.5, "on_track")
+    assert tf.start == dt.date(2019, 1, 1)
     target.start = dt.date(2019, 7, 1)
     target.save()
     [tf] = figures_for(t["ROOT"], OCT)[0].targets

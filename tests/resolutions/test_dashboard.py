@@ -172,7 +172,9 @@ def test_dashboard_figures_equal_the_rows_below(boss, world):
         s = rows[d.pk].summary
         assert {k: getattr(s, k) for k in FIGURES} == expected
         assert expected["expected_units"] == len(world.cells)
-        assert rows[d.pk].late_units == expected["units_late"] + expected["units_overdue"]
+        # "Late units" are the units that reported late; a unit whose report never came is
+        # missing, not late (issue 14: one definition of late and missing everywhere).
+        assert (rows[d.pk].late_units, rows[d.pk].missing_units) == (expected["units_late"], expected["units_overdue"])
         assert f"{expected['reported_units']} / {len(world.cells)} units" in html
     # Targets: accumulated over the months of the term up to the period, against the goal.
     d = world.directives[0]
