@@ -311,6 +311,8 @@ def expect(route: Route, actor: Actor, case: str | None, method: str) -> Expect:
         return ok(200) if method == "GET" else ok(405, 200)
     if name == "directive-detail":
         return ok(200) if method == "GET" else ok(405, 200)
+    if name == "figures-glossary":  # definitions only, no figure: every signed-in user
+        return ok(200, scoped=False) if method == "GET" else ok(405)
     if name == "organization-detail":
         return _in_scope(actor, case, view, method)
     if name in ("report-detail", "meeting-detail"):
