@@ -449,14 +449,40 @@ def test_invalid_filter_values_are_shown_and_ignored(boss, world):
 # ----------------------------------------------------------------------------------------
 # Exports
 # ----------------------------------------------------------------------------------------
+def after_title_rows(rows: list) -> list:
+    """A download's table: the rows after its title rows and the blank row below them."""
+    blank = next(i for i, r in enumerate(rows) if not any(r))
+    return rows[blank + 1:]
+
+
+def csv_table(content: bytes) -> list[list[str]]:
+    """A CSV download read as Excel set to Vietnamese reads it (``;`` between cells)."""
+    return after_title_rows(list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";")))
+
+
+def csv_dicts(content: bytes) -> list[dict[str, str]]:
+    header, *rows = csv_table(content)
+    return [dict(zip(header, r, strict=True)) for r in rows]
+
+
+def decimal_comma(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
 def test_xlsx_export_of_the_dashboard(boss, world):
     response = boss.get(reverse("dashboard-org", args=[world.root.pk]), {**month(6), "export": "xlsx", "table": "directives"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
     ws = load_workbook(io.BytesIO(response.content)).active
-    rows = list(ws.iter_rows(values_only=True))
+    every = list(ws.iter_rows(values_only=True))
+    # Title rows above the table: whose figures, which period in words, where they are explained.
+    assert every[0][0] == str(world.root)
+    assert "Month 06/2019" in every[1][0] and every[2][0].startswith("Generated on ")
+    assert "How figures are computed" in every[3][0]
+    rows = after_title_rows(every)
     header = list(rows[0])
+    assert ws.freeze_panes == f"A{len(every) - len(rows) + 2}"  # the header stays in view
     by_label = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}
     assert len(by_label) == len(world.directives)
     for d in world.directives:
@@ -479,24 +505,23 @@ def test_csv_exports_of_every_table(boss, world):
         for table in tables:
             response = boss.get(url, {**month(6), "export": "csv", "table": table})
             assert response.status_code == 200, (url, table)
-            text = response.content.decode("utf-8-sig")
-            assert len(list(csv.reader(io.StringIO(text)))) > 1
-    text = boss.get(pages[1][0], {**month(6), "export": "csv", "table": "units"}).content.decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text)))
+            assert len(csv_table(response.content)) > 1
+    rows = csv_dicts(boss.get(pages[1][0], {**month(6), "export": "csv", "table": "units"}).content)
     by_code = {r["Code"]: r for r in rows}
     for b in world.blocs:
         f = figures(world, d, b, MONTHS[5])
         assert int(by_code[b.code]["Units reported"]) == f["reported_units"]
         assert int(by_code[b.code]["Units expected"]) == f["expected_units"]
-    text = boss.get(pages[2][0], {**month(6), "export": "csv", "table": "matrix"}).content.decode("utf-8-sig")
-    matrix = {r["Code"]: r for r in csv.DictReader(io.StringIO(text))}
+    matrix = {r["Code"]: r for r in csv_dicts(boss.get(pages[2][0], {**month(6), "export": "csv", "table": "matrix"}).content)}
     f = figures(world, d, world.blocs[1], MONTHS[5])
-    assert float(matrix[world.blocs[1].code][d.label]) == round(100 * f["reported_units"] / f["expected_units"], 1)
+    assert decimal_comma(matrix[world.blocs[1].code][d.label]) == round(100 * f["reported_units"] / f["expected_units"], 1)
     # The trend's download carries the coverage of each period (computed for it alone).
-    text = boss.get(pages[0][0], {**month(6), "export": "csv", "table": "trend"}).content.decode("utf-8-sig")
-    trend = {r[0]: r for r in csv.reader(io.StringIO(text))}
+    trend = {r[0]: r for r in csv_table(boss.get(pages[0][0], {**month(6), "export": "csv", "table": "trend"}).content)}
     f = figures(world, d, world.root, MONTHS[5])
-    assert float(trend[d.label][-1]) == round(100 * f["reported_units"] / f["expected_units"], 1)
+    assert decimal_comma(trend[d.label][-1]) == round(100 * f["reported_units"] / f["expected_units"], 1)
+    # Targets say how they add up in words, never the code.
+    targets = csv_dicts(boss.get(pages[0][0], {**month(6), "export": "csv", "table": "targets"}).content)
+    assert targets and {r["Computed as"] for r in targets} == {"Sum of contributions"}
     assert boss.get(pages[0][0], {**month(6), "export": "pdf"}).status_code == 404
     assert boss.get(pages[0][0], {**month(6), "export": "csv", "table": "nope"}).status_code == 404
 
