@@ -241,6 +241,36 @@ def test_figures_stay_right_page_after_page_once_the_reads_are_prepared(boss, wo
         assert "units_overdue, units_late FROM" in prepared
 
 
+def table_body(html: str) -> str:
+    """The body of a page's figures table (dashboard, units or matrix)."""
+    start = html.index("<tbody>", html.index('data-testid="' + next(
+        t for t in ("dashboard-table", "units-table", "matrix") if f'data-testid="{t}"' in html)))
+    return html[start:html.index("</tbody>", start)]
+
+
+def test_tables_drawn_from_the_cache_show_new_figures_after_a_recompute(boss, world):
+    """The table bodies are cached; a recompute (a later ``computed_at``) is drawn at once."""
+    d, bloc = world.directives[0], world.blocs[0]
+    pages = [(reverse("dashboard-org", args=[world.root.pk]), world.root, False),
+             (reverse("dashboard-directive", args=[world.root.pk, d.pk]), bloc, False),
+             (reverse("dashboard-matrix", args=[world.root.pk]), bloc, True)]
+    for url, org, is_matrix in pages:
+        first = boss.get(url, month(6)).content.decode()
+        assert table_body(boss.get(url, month(6)).content.decode()) == table_body(first)  # from the cache
+        summary = ProgressSummary.objects.get(organization=org, directive=d, period_kind=P.MONTH,
+                                              period_start=MONTHS[5].start)
+        shown = (f'data-reports="{summary.reports}"' if not is_matrix
+                 else f"{round(100 * summary.reported_units / summary.expected_units)}%")
+        assert shown in table_body(first)
+        # Figures that change neither the rows' order nor their status: only the cache key can tell.
+        changed = ({"reported_units": summary.reported_units - 1} if is_matrix else {"reports": summary.reports + 1000})
+        ProgressSummary.objects.filter(pk=summary.pk).update(**changed, computed_at=timezone.now() + dt.timedelta(seconds=1))
+        again = boss.get(url, month(6)).content.decode()
+        new = (f'data-reports="{summary.reports + 1000}"' if not is_matrix
+               else f"{round(100 * (summary.reported_units - 1) / summary.expected_units)}%")
+        assert new in table_body(again), url
+
+
 def test_rows_needing_attention_come_first(boss, world):
     rows = list(boss.get(reverse("dashboard-org", args=[world.root.pk]), month(6)).context["rows"])
     ranks = [r.status.rank for r in rows]
