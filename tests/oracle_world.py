@@ -23,7 +23,14 @@ from meetings.models import Assessment, ImplementationLink, Report, ReportStatus
 from organizations.models import Organization, OrgKind
 from resolutions import periods as P
 from resolutions.models import Aggregation, Assignment, Directive, Target
-from tests.factories import AssignmentFactory, DirectiveFactory, LinkFactory, ReportFactory, TargetFactory, make_org
+from tests.factories import (
+    AssignmentFactory,
+    DirectiveFactory,
+    LinkFactory,
+    ReportFactory,
+    TargetFactory,
+    make_org,
+)
 
 COUNTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
