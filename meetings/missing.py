@@ -5,10 +5,14 @@
 the nearest office above it, get **one** e-mail digest listing all their late items (never one e-mail per item); a digest is sent at most once a day per user,
 so a retried task does not send it twice.
 
-A unit "has reported" a frequency period when it has a submitted or accepted report linked
-to the directive whose period ends inside that frequency period; it is *missing* when no such
-report was submitted before the end of the due date (period end + ``due_days``). Items
-carry the late submission, if any, so a list can show "reported late on …".
+A report is *for* a frequency period when it is submitted or accepted, linked to the
+directive, and its reporting period ends inside that frequency period (and inside the
+summary period asked for: the rule of ``meetings.summaries``, whose unit counts these items
+explain). Each item is one report due whose due date (period end + ``due_days``) has passed
+without a report by then: **missing** (``overdue``) when none came at all, **late** when one
+came after the due date — never both, and a late report is never called missing
+(``resolutions.dashboards.figures.GLOSSARY`` defines both). ``MissingAndLate`` splits a list
+into the two, with the counts the summary page shows.
 """
 from __future__ import annotations
 
@@ -48,7 +52,35 @@ class MissingItem:
 
     @property
     def overdue(self) -> bool:
+        """Missing: no report came (a late one is not missing)."""
         return self.submitted_late_at is None
+
+    @property
+    def late(self) -> bool:
+        """Reported, after the due date."""
+        return self.submitted_late_at is not None
+
+
+@dataclass
+class MissingAndLate:
+    """Reports due in a period that never came (``missing``) and those that came late (``late``)."""
+
+    missing: list[MissingItem]
+    late: list[MissingItem]
+
+    @classmethod
+    def of(cls, items: list[MissingItem]) -> MissingAndLate:
+        return cls([i for i in items if i.overdue], [i for i in items if i.late])
+
+    @property
+    def units_missing(self) -> int:
+        """Units with at least one missing report (the summaries' "missing" units)."""
+        return len({(i.directive.pk, i.unit.pk) for i in self.missing})
+
+    @property
+    def units_late(self) -> int:
+        """Units with at least one late report."""
+        return len({(i.directive.pk, i.unit.pk) for i in self.late})
 
 
 def _cutoff(due: dt.date) -> dt.datetime:
@@ -63,6 +95,11 @@ def _assignments_for(organization: Organization | None):
                                                           Organization.steplen)]
         qs = qs.filter(Q(organization__path__in=ancestors) | Q(organization__path__startswith=organization.path))
     return qs
+
+
+def missing_and_late(*, organization: Organization, period: Period, as_of: dt.date | None = None) -> MissingAndLate:
+    """The reports due in ``period`` in ``organization``'s subtree that never came, and those that came late."""
+    return MissingAndLate.of(missing_reports(organization=organization, period=period, as_of=as_of))
 
 
 def missing_reports(*, organization: Organization | None = None, period: Period | None = None,
@@ -98,8 +135,11 @@ def missing_reports(*, organization: Organization | None = None, period: Period 
                 units = units.filter(pk=a.organization_id)
             if organization is not None:
                 units = units.filter(path__startswith=organization.path)
+            # Inside the summary period too (a quarterly assignment in a month's list): the
+            # reports the summaries count.
+            first = max(f.start, period.start) if period is not None else f.start
             reports = Report.objects.filter(status__in=COUNTED, links__directive_id=a.directive_id,
-                                            period_end__gte=f.start, period_end__lte=f.end)
+                                            period_end__gte=first, period_end__lte=f.end)
             on_time = reports.filter(submitted_at__lt=_cutoff(due)).values("organization_id")
             late = dict(reports.filter(organization__in=units).values("organization_id")
                         .annotate(first=Min("submitted_at")).values_list("organization_id", "first"))

@@ -31,6 +31,7 @@ from .models import (
     ParticipantRole,
     Report,
     ReportEvent,
+    ReportStatus,
     TargetContribution,
 )
 
@@ -196,3 +197,19 @@ def meeting_detail(user, pk: int) -> MeetingDetail:
     reports = (scoped_reports(user).filter(meeting=meeting).select_related("organization")
                .defer(*LIST_DEFER).order_by("-period_end", "-id"))
     return MeetingDetail(meeting=meeting, participants=meeting_participants(meeting), reports=list(reports))
+
+
+# --- figures across directives -------------------------------------------------------------
+
+def distinct_reports(organization: Organization, period) -> int:
+    """Reports in the period: distinct reports submitted or accepted in ``organization``'s
+    subtree whose reporting period ends inside ``period``, whatever they are linked to.
+
+    Each report counts once. The per-directive figure "reports on the directive"
+    (``resolutions.dashboards.figures``) counts a report once for every directive it is
+    linked to, so the sum over directives is not this number (the glossary "Cách tính"
+    defines both). Not scoped to a user: the caller has checked ``organization``'s scope.
+    """
+    return Report.objects.filter(
+        organization__path__startswith=organization.path, status__in=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED),
+        period_end__gte=period.start, period_end__lte=period.end).count()

@@ -24,11 +24,17 @@ refreshes never interleave. Closed periods (``PeriodClose``) are never rewritten
 ``amended_after_close`` count (reports changed after the close) is kept up to date.
 
 An expected unit is expected in a summary period when one of the assignment's frequency
-periods (month/quarter/half/year) *ends* inside it — so a monthly assignment expects its
-units once per quarter in the quarterly summary, and a quarterly assignment expects them only
-in the month that closes the quarter. It has reported when it has a submitted or accepted
-report linked to the directive whose period ends inside the summary period; its due date is
-the end of the last frequency period ending in the summary period plus ``due_days``.
+periods (month/quarter/half/year) *ends* inside it — so a monthly assignment expects three
+reports of its units in the quarterly summary, and a quarterly assignment expects one only
+in the month that closes the quarter. A report is *for* a frequency period when it is
+submitted or accepted, linked to the directive, and its reporting period ends inside that
+frequency period (and the summary period); it is due by the frequency period's end plus
+``due_days``. The unit counts once, classified over every report due from it in the period
+(the definitions of ``resolutions.dashboards.figures.GLOSSARY``, also applied by
+``meetings.missing``): **missing** ("overdue") when at least one report never came though
+its due date has passed; else **pending** when a report not yet due has not come; else
+**late** when all came and at least one after its due date; else **on time**. "Reported"
+is on time + late.
 
 The SQL is portable (PostgreSQL and SQLite): substr, length, CASE, COUNT, SUM, MAX, GROUP BY,
 window ROW_NUMBER, ``INSERT … SELECT … ON CONFLICT DO UPDATE``.
@@ -149,7 +155,7 @@ class Expectation:
     org_id: int
     org_path: str
     reporter_kind: str
-    frequency_period: Period  # the last frequency period ending in the summary period
+    frequency_period: Period  # a frequency period ending in the summary period: one report due
     due: dt.date
 
     @property
@@ -159,7 +165,8 @@ class Expectation:
 
 
 def expectations_for(period: Period, *, directive_ids: Iterable[int] | None = None) -> list[Expectation]:
-    """Which assignments expect a report in ``period``, with the due date of each."""
+    """The reports assignments expect in ``period``: one per assignment and frequency period
+    ending inside it (a monthly assignment: three in a quarter), with the due date of each."""
     qs = Assignment.objects.filter(start__lte=period.end).select_related("organization").order_by("id")
     if directive_ids is not None:
         qs = qs.filter(directive_id__in=list(directive_ids))
@@ -167,11 +174,9 @@ def expectations_for(period: Period, *, directive_ids: Iterable[int] | None = No
     for a in qs:
         ending = [f for f in P.periods_ending_within(a.frequency, period.start, period.end)
                   if f.end >= a.start and (a.end is None or f.start <= a.end)]
-        if not ending:
-            continue
-        last = ending[-1]
-        out.append(Expectation(a.id, a.directive_id, a.organization_id, a.organization.path, a.reporter_kind or "",
-                               last, last.end + dt.timedelta(days=a.due_days)))
+        for f in ending:
+            out.append(Expectation(a.id, a.directive_id, a.organization_id, a.organization.path, a.reporter_kind or "",
+                                   f, f.end + dt.timedelta(days=a.due_days)))
     return out
 
 
@@ -208,40 +213,59 @@ def _own_summary_sql(t, scope: Scope, exps: list[Expectation]) -> tuple[str, dic
     else:
         values = []
         for i, e in enumerate(exps):
-            values.append(f"(%(e{i}_d)s, %(e{i}_p)s, %(e{i}_k)s, %(e{i}_o)s, %(e{i}_c)s)")
+            values.append(f"(%(e{i}_d)s, %(e{i}_p)s, %(e{i}_k)s, %(e{i}_o)s, %(e{i}_c)s, %(e{i}_fs)s, %(e{i}_fe)s)")
             params.update({f"e{i}_d": e.directive_id, f"e{i}_p": e.org_path + "%", f"e{i}_k": e.reporter_kind,
-                           f"e{i}_o": e.org_id, f"e{i}_c": _ts(e.cutoff)})
-        prefix = f"WITH exp (directive_id, org_pattern, reporter_kind, org_id, cutoff) AS (VALUES {', '.join(values)})\n"
+                           f"e{i}_o": e.org_id, f"e{i}_c": _ts(e.cutoff), f"e{i}_fs": _d(e.frequency_period.start),
+                           f"e{i}_fe": _d(e.frequency_period.end)})
+        prefix = ("WITH exp (directive_id, org_pattern, reporter_kind, org_id, cutoff, f_start, f_end) "
+                  f"AS (VALUES {', '.join(values)})\n")
         unit_scope = scope.sql("o.id", t)
         unit_join = f"JOIN {t['org']} o ON o.kind = e.reporter_kind AND o.path LIKE e.org_pattern"
         valid = ("(o.valid_to IS NULL OR o.valid_to >= %(p_start)s) "
                  "AND (o.valid_from IS NULL OR o.valid_from <= %(p_end)s)")
+        # Per expected unit: each report due from it (one per frequency period; two assignments
+        # asking for the same one: the earlier due date), its first submission, then the unit
+        # classified over them — missing > pending > late > on time (see the module docstring).
         body = f"""{links_part}
         UNION ALL
-        SELECT x.directive_id, x.unit_id, 1, CASE WHEN s.first_sub IS NULL THEN 0 ELSE 1 END, 0, 0, 0, 0, 0, 0,
-               CASE WHEN s.first_sub IS NOT NULL AND s.first_sub < x.cutoff THEN 1 ELSE 0 END,
-               CASE WHEN s.first_sub IS NOT NULL AND s.first_sub >= x.cutoff THEN 1 ELSE 0 END,
-               CASE WHEN s.first_sub IS NULL AND %(now)s < x.cutoff THEN 1 ELSE 0 END,
-               CASE WHEN s.first_sub IS NULL AND %(now)s >= x.cutoff THEN 1 ELSE 0 END,
+        SELECT y.directive_id, y.unit_id, 1, CASE WHEN y.missing = 0 AND y.pending = 0 THEN 1 ELSE 0 END,
+               0, 0, 0, 0, 0, 0,
+               CASE WHEN y.missing = 0 AND y.pending = 0 AND y.late = 0 THEN 1 ELSE 0 END,
+               CASE WHEN y.missing = 0 AND y.pending = 0 AND y.late > 0 THEN 1 ELSE 0 END,
+               CASE WHEN y.missing = 0 AND y.pending > 0 THEN 1 ELSE 0 END,
+               CASE WHEN y.missing > 0 THEN 1 ELSE 0 END,
                NULL
         FROM (
-            SELECT xx.directive_id, xx.unit_id, MIN(xx.cutoff) AS cutoff FROM (
-                SELECT e.directive_id AS directive_id, o.id AS unit_id, e.cutoff AS cutoff
-                FROM exp e {unit_join}
-                WHERE e.reporter_kind <> '' AND {valid} {unit_scope}
-                UNION ALL
-                SELECT e.directive_id, o.id, e.cutoff
-                FROM exp e JOIN {t['org']} o ON o.id = e.org_id
-                WHERE e.reporter_kind = '' AND {valid} {unit_scope}
-            ) xx GROUP BY xx.directive_id, xx.unit_id
-        ) x
-        LEFT JOIN (
-            SELECT l.directive_id AS directive_id, r.organization_id AS organization_id, MIN(r.submitted_at) AS first_sub
-            FROM {t['link']} l JOIN {t['report']} r ON r.id = l.report_id
-            WHERE r.status IN (%(s_submitted)s, %(s_accepted)s)
-              AND r.period_end >= %(p_start)s AND r.period_end <= %(p_end)s {link_scope}
-            GROUP BY l.directive_id, r.organization_id
-        ) s ON s.directive_id = x.directive_id AND s.organization_id = x.unit_id"""
+            SELECT z.directive_id, z.unit_id,
+                   SUM(CASE WHEN z.first_sub IS NULL AND %(now)s >= z.cutoff THEN 1 ELSE 0 END) AS missing,
+                   SUM(CASE WHEN z.first_sub IS NULL AND %(now)s < z.cutoff THEN 1 ELSE 0 END) AS pending,
+                   SUM(CASE WHEN z.first_sub IS NOT NULL AND z.first_sub >= z.cutoff THEN 1 ELSE 0 END) AS late
+            FROM (
+                SELECT x.directive_id, x.unit_id, x.cutoff, MIN(s.first_sub) AS first_sub
+                FROM (
+                    SELECT xx.directive_id, xx.unit_id, xx.f_start, xx.f_end, MIN(xx.cutoff) AS cutoff FROM (
+                        SELECT e.directive_id AS directive_id, o.id AS unit_id, e.cutoff AS cutoff,
+                               e.f_start AS f_start, e.f_end AS f_end
+                        FROM exp e {unit_join}
+                        WHERE e.reporter_kind <> '' AND {valid} {unit_scope}
+                        UNION ALL
+                        SELECT e.directive_id, o.id, e.cutoff, e.f_start, e.f_end
+                        FROM exp e JOIN {t['org']} o ON o.id = e.org_id
+                        WHERE e.reporter_kind = '' AND {valid} {unit_scope}
+                    ) xx GROUP BY xx.directive_id, xx.unit_id, xx.f_start, xx.f_end
+                ) x
+                LEFT JOIN (
+                    SELECT l.directive_id AS directive_id, r.organization_id AS organization_id,
+                           r.period_end AS period_end, MIN(r.submitted_at) AS first_sub
+                    FROM {t['link']} l JOIN {t['report']} r ON r.id = l.report_id
+                    WHERE r.status IN (%(s_submitted)s, %(s_accepted)s)
+                      AND r.period_end >= %(p_start)s AND r.period_end <= %(p_end)s {link_scope}
+                    GROUP BY l.directive_id, r.organization_id, r.period_end
+                ) s ON s.directive_id = x.directive_id AND s.organization_id = x.unit_id
+                   AND s.period_end >= x.f_start AND s.period_end <= x.f_end
+                GROUP BY x.directive_id, x.unit_id, x.f_start, x.f_end, x.cutoff
+            ) z GROUP BY z.directive_id, z.unit_id
+        ) y"""
     sql = f"""{prefix}INSERT INTO {t['ps']} ({', '.join(INSERT_COLUMNS)})
         SELECT u.directive_id, u.organization_id, %(kind)s, %(p_start)s, %(p_end)s,
                (SELECT {bulk.level_sql('uo.kind')} FROM {t['org']} uo WHERE uo.id = u.organization_id),

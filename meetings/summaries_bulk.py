@@ -8,7 +8,8 @@ trees); this is how a national period (~2 M rows from ~3.4 M links) is computed 
    period inside its locked transaction, the counted links and target contributions.
 2. **Own rows** per (directive, organisation): the links of the period aggregated, full-joined
    with the units expected to report (assignments × the units of their reporter kind below the
-   assigned organisation), each classified on time / late / pending / overdue.
+   assigned organisation), each classified over every report due from it in the period
+   (missing > pending > late > on time: the rule of :mod:`meetings.summaries`).
 3. **Roll-up level by level**, deepest first: a level's rows are its own rows plus its children's
    rows summed by parent — each row is read once per level it passes, not once per ancestor.
 4. **Write**: the rows go, in unit order, into an empty table shaped like the summary table (no index yet), the
@@ -264,10 +265,11 @@ def _expectations(cur, exps) -> None:
     """
     cur.execute(f"DROP TABLE IF EXISTS {EXP}")
     cur.execute(f"""CREATE TEMP TABLE {EXP} (directive_id bigint, org_id bigint, reporter_kind varchar(20),
-                                            cutoff timestamptz)""")
+                                            cutoff timestamptz, f_start date, f_end date)""")
     if exps:
-        cur.executemany(f"INSERT INTO {EXP} VALUES (%s, %s, %s, %s)",
-                        [(e.directive_id, e.org_id, e.reporter_kind, e.cutoff) for e in exps])
+        cur.executemany(f"INSERT INTO {EXP} VALUES (%s, %s, %s, %s, %s, %s)",
+                        [(e.directive_id, e.org_id, e.reporter_kind, e.cutoff, e.frequency_period.start,
+                          e.frequency_period.end) for e in exps])
     cur.execute(f"ANALYZE {EXP}")
 
 
@@ -288,32 +290,48 @@ def own_rows(cur, exps, params: dict) -> None:
                    MAX(f.period_end) AS last_date, MIN(f.submitted_at) AS first_sub
             FROM {FACT} f WHERE f.period_end >= %(p_start)s AND f.period_end <= %(p_end)s
             GROUP BY f.directive_id, f.organization_id),
-        ex AS (
+        due AS (
             SELECT x.directive_id, x.unit_id, MIN(x.parent_id) AS parent_id, MIN(x.depth) AS depth,
-                   MIN(x.level) AS level, MIN(x.cutoff) AS cutoff FROM (
-                SELECT e.directive_id, o.org_id AS unit_id, o.parent_id, o.depth, o.level, e.cutoff
+                   MIN(x.level) AS level, x.f_start, x.f_end, MIN(x.cutoff) AS cutoff FROM (
+                SELECT e.directive_id, o.org_id AS unit_id, o.parent_id, o.depth, o.level, e.cutoff, e.f_start, e.f_end
                 FROM {EXP} e JOIN {ANC} o ON o.anc_id = e.org_id AND o.kind = e.reporter_kind
                 WHERE e.reporter_kind <> '' AND {valid}
                 UNION ALL
-                SELECT e.directive_id, o.id, o.parent_id, o.depth, o.level, e.cutoff FROM {EXP} e JOIN {ORG} o ON o.id = e.org_id
+                SELECT e.directive_id, o.id, o.parent_id, o.depth, o.level, e.cutoff, e.f_start, e.f_end
+                FROM {EXP} e JOIN {ORG} o ON o.id = e.org_id
                 WHERE e.reporter_kind = '' AND {valid}
-            ) x GROUP BY x.directive_id, x.unit_id)
+            ) x GROUP BY x.directive_id, x.unit_id, x.f_start, x.f_end),
+        sub AS (
+            SELECT f.directive_id, f.organization_id, f.period_end, MIN(f.submitted_at) AS first_sub
+            FROM {FACT} f WHERE f.period_end >= %(p_start)s AND f.period_end <= %(p_end)s
+            GROUP BY f.directive_id, f.organization_id, f.period_end),
+        per_due AS (
+            SELECT d.directive_id, d.unit_id, MIN(d.parent_id) AS parent_id, MIN(d.depth) AS depth,
+                   MIN(d.level) AS level, d.cutoff, MIN(s.first_sub) AS first_sub
+            FROM due d LEFT JOIN sub s ON s.directive_id = d.directive_id AND s.organization_id = d.unit_id
+                                     AND s.period_end >= d.f_start AND s.period_end <= d.f_end
+            GROUP BY d.directive_id, d.unit_id, d.f_start, d.f_end, d.cutoff),
+        ex AS (
+            SELECT e.directive_id, e.unit_id, MIN(e.parent_id) AS parent_id, MIN(e.depth) AS depth,
+                   MIN(e.level) AS level,
+                   COUNT(*) FILTER (WHERE e.first_sub IS NULL AND %(now)s >= e.cutoff) AS missing,
+                   COUNT(*) FILTER (WHERE e.first_sub IS NULL AND %(now)s < e.cutoff) AS pending,
+                   COUNT(*) FILTER (WHERE e.first_sub >= e.cutoff) AS late
+            FROM per_due e GROUP BY e.directive_id, e.unit_id)
         SELECT COALESCE(lk.directive_id, ex.directive_id) AS directive_id,
                COALESCE(lk.organization_id, ex.unit_id) AS organization_id,
                COALESCE(lk.parent_id, ex.parent_id) AS parent_id, COALESCE(lk.depth, ex.depth) AS depth,
                COALESCE(lk.level, ex.level) AS level,
                CASE WHEN ex.unit_id IS NULL THEN 0 ELSE 1 END AS expected_units,
-               CASE WHEN ex.unit_id IS NOT NULL AND lk.first_sub IS NOT NULL THEN 1 ELSE 0 END AS reported_units,
+               CASE WHEN ex.missing = 0 AND ex.pending = 0 THEN 1 ELSE 0 END AS reported_units,
                CASE WHEN lk.reports IS NULL THEN 0 ELSE 1 END AS reporting_units,
                COALESCE(lk.reports, 0) AS reports,
                COALESCE(lk.ns, 0) AS links_not_started, COALESCE(lk.ip, 0) AS links_in_progress,
                COALESCE(lk.bh, 0) AS links_behind, COALESCE(lk.dn, 0) AS links_done,
-               CASE WHEN ex.unit_id IS NOT NULL AND lk.first_sub < ex.cutoff THEN 1 ELSE 0 END AS units_on_time,
-               CASE WHEN ex.unit_id IS NOT NULL AND lk.first_sub >= ex.cutoff THEN 1 ELSE 0 END AS units_late,
-               CASE WHEN ex.unit_id IS NOT NULL AND lk.first_sub IS NULL AND %(now)s < ex.cutoff
-                    THEN 1 ELSE 0 END AS units_pending,
-               CASE WHEN ex.unit_id IS NOT NULL AND lk.first_sub IS NULL AND %(now)s >= ex.cutoff
-                    THEN 1 ELSE 0 END AS units_overdue,
+               CASE WHEN ex.missing = 0 AND ex.pending = 0 AND ex.late = 0 THEN 1 ELSE 0 END AS units_on_time,
+               CASE WHEN ex.missing = 0 AND ex.pending = 0 AND ex.late > 0 THEN 1 ELSE 0 END AS units_late,
+               CASE WHEN ex.missing = 0 AND ex.pending > 0 THEN 1 ELSE 0 END AS units_pending,
+               CASE WHEN ex.missing > 0 THEN 1 ELSE 0 END AS units_overdue,
                lk.last_date AS last_report_date
         FROM lk FULL JOIN ex ON ex.directive_id = lk.directive_id AND ex.unit_id = lk.organization_id""", params)
     cur.execute(f"ANALYZE {OWN}")

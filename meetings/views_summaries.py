@@ -1,4 +1,7 @@
-"""Summary pages for leaders: the period's figures, missing reports, the summary document.
+"""Summary pages for leaders: the period's figures, missing and late reports, the summary document.
+
+Every figure comes from the read model (``resolutions.dashboards.figures``) and the lists of
+``meetings.missing``, under the names the glossary ("Cách tính") defines.
 
 Thin views: bind input, check scope (leaders only; anything out of scope is a 404), call one
 service or selector, render. Included under ``/tong-hop/`` (see ``urls_summaries``).
@@ -12,61 +15,73 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from organizations.models import Organization, RoleKind
 from organizations.selectors import can_access, organization_in_scope_or_404
 from resolutions import periods as P
-from resolutions.dashboards import period_label, select_period
+from resolutions.dashboards import PeriodSelection, figures_for, select_period
 from resolutions.filters import query_int
-from resolutions.models import SummaryDocument
+from resolutions.models import SummaryDocument, SummaryPeriod
 from resolutions.periods import Period
 
 from .documents import summary_document_request
-from .missing import missing_reports
-from .summaries import closed_period, summary_rows
+from .missing import missing_and_late
+from .selectors import distinct_reports
+from .summaries import closed_period
 
 LEADER = [RoleKind.LEADER]
+#: The kinds of period the picker offers, as the dashboards do.
+PERIOD_KINDS = SummaryPeriod.choices
 
 
-def _period(request: HttpRequest, org: Organization) -> tuple[Period, str]:
-    """The period asked for, or a default one and why the asked one cannot be shown.
+def _selection(request: HttpRequest, org: Organization) -> PeriodSelection:
+    """The period asked for (a kind and a period chosen from lists, as on the dashboards).
 
-    Without a period the previous month is meant (its reports are due by now). A value that
-    is not a period, or a period outside the years of the register (``periods.known_bounds``),
-    gets a message in the user's language and falls back to the latest month with figures
-    (else the previous month), so the page always shows something.
+    Without a period, the current month — or, when it has no figures yet, the latest month
+    that has (the page says so). A period written by hand in the address (an old link,
+    ``?period=2019-Q4``) keeps working: its kind is taken from it. A value that is not a
+    period, or outside the register's years, is never replaced silently: the page says, in
+    the user's language, which period it shows instead.
     """
-    raw = (request.GET.get("period") or request.POST.get("period") or "").strip()
-    previous_month = P.period_of(P.MONTH, timezone.localdate()).previous()
-    if not raw:
-        return previous_month, ""
-    try:
-        period = P.parse_period(raw)
-    except ValueError:
-        error = _("This is not a period: use 2019-11, 2019-Q4, 2019-H2, 2019 or 2016-2020.")
-    else:
-        bounds = P.known_bounds()
-        if bounds.admits(period):
-            return period, ""
-        error = _("Periods run from %(first)s to %(last)s.") % {"first": bounds.first_year, "last": bounds.last_year}
-    latest = select_period(org, P.MONTH)
-    shown = latest.period if latest.has_data else previous_month
-    showing = _("Showing %(period)s.") % {"period": period_label(shown)}
-    return shown, f"{error} {showing}"
+    data = request.GET if request.method == "GET" else request.POST
+    key = (data.get("period") or "").strip()[:40]
+    kind = (data.get("kind") or "").strip()
+    error = ""
+    if key:
+        try:
+            requested = P.parse_period(key)
+        except ValueError:
+            error = _("This is not a period: use 2019-11, 2019-Q4, 2019-H2, 2019 or 2016-2020.")
+        else:
+            kind = kind or requested.kind
+            bounds = P.known_bounds()
+            if not bounds.admits(requested):
+                error = _("Periods run from %(first)s to %(last)s.") % {
+                    "first": bounds.first_year, "last": bounds.last_year}
+    if kind not in P.KINDS:
+        kind = P.MONTH
+    selection = select_period(org, kind, "" if error else key)
+    if error:
+        selection.error = f"{error} {_('Showing %(period)s.') % {'period': selection.label}}"
+    return selection
+
+
+def _period_context(selection: PeriodSelection) -> dict:
+    """What the period picker (``summaries/_period_form.html``) draws."""
+    return {"selection": selection, "period": selection.period, "period_kinds": PERIOD_KINDS}
 
 
 @require_GET
 def summary_overview(request: HttpRequest, org_id: int) -> HttpResponse:
     org = organization_in_scope_or_404(request.user, org_id, kinds=LEADER)
-    period, error = _period(request, org)
-    rows = list(summary_rows(organization=org, period=period))
+    selection = _selection(request, org)
+    period = selection.period
     documents = SummaryDocument.objects.filter(organization=org).order_by("-created_at")[:10]
     return render(request, "summaries/overview.html", {
-        "organization": org, "period": period, "period_error": error, "rows": rows,
-        "period_input": _typed(request, period, error),
+        "organization": org, **_period_context(selection), "rows": figures_for(org, period),
+        "distinct_reports": distinct_reports(org, period),
         "closed": closed_period(period), "documents": documents,
     })
 
@@ -74,29 +89,25 @@ def summary_overview(request: HttpRequest, org_id: int) -> HttpResponse:
 @require_GET
 def missing_list(request: HttpRequest, org_id: int) -> HttpResponse:
     org = organization_in_scope_or_404(request.user, org_id, kinds=LEADER)
-    period, error = _period(request, org)
-    items = missing_reports(organization=org, period=period)
-    page = Paginator(items, 50).get_page(query_int(request.GET.get("page")) or 1)
+    selection = _selection(request, org)
+    found = missing_and_late(organization=org, period=selection.period)
+    missing = Paginator(found.missing, 50).get_page(query_int(request.GET.get("page")) or 1)
+    late = Paginator(found.late, 50).get_page(query_int(request.GET.get("late_page")) or 1)
     return render(request, "summaries/missing.html", {
-        "organization": org, "period": period, "period_error": error, "page_obj": page, "total": len(items),
-        "period_input": _typed(request, period, error),
+        "organization": org, **_period_context(selection), "found": found, "missing_page": missing,
+        "late_page": late,
     })
 
 
 @require_POST
 def document_request(request: HttpRequest, org_id: int) -> HttpResponse:
     org = organization_in_scope_or_404(request.user, org_id, kinds=LEADER)
-    period, error = _period(request, org)
-    if error:
-        messages.error(request, error)
-        return redirect(reverse("summary-overview", args=[org.pk]) + "?" + urlencode({"period": period.key}))
-    doc = summary_document_request(actor=request.user, organization=org, period=period)
+    selection = _selection(request, org)
+    if selection.error or selection.fell_back:
+        messages.error(request, selection.error or _("Choose a period with figures."))
+        return redirect(reverse("summary-overview", args=[org.pk]) + "?" + urlencode({"period": selection.period.key}))
+    doc = summary_document_request(actor=request.user, organization=org, period=selection.period)
     return redirect("summary-document", pk=doc.pk)
-
-
-def _typed(request: HttpRequest, period: Period, error: str) -> str:
-    """What the period field shows: what the user typed when it was refused (nothing is lost)."""
-    return (request.GET.get("period") or "").strip() if error else period.key
 
 
 def _document_or_404(request: HttpRequest, pk: int) -> SummaryDocument:

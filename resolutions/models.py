@@ -169,6 +169,11 @@ class Target(models.Model):
     unit = models.CharField(_("unit"), max_length=60)
     value = models.DecimalField(_("goal"), max_digits=14, decimal_places=2)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
+    # The pace runs from here to the deadline: a target set in 2019 under a 2016 directive is
+    # not behind for the three years before it existed. Empty: the earliest start of the
+    # directive's assignments that cover the organisation, else the directive's issue date.
+    start = models.DateField(_("start"), null=True, blank=True,
+                             help_text=_("When work on the target starts; empty means when its assignment starts."))
     aggregation = models.CharField(_("how contributions add up"), max_length=8, choices=Aggregation.choices, default=Aggregation.SUM)
 
     class Meta:

@@ -23,6 +23,8 @@ One job a module (DESIGN §3), each depending only on those above it in this lis
 - ``status``: status, the four-way classification, coverage, and the rows' ``words``;
 - ``targets``: targets, their accumulated values and pace (``TargetFigure``);
 - ``trends``: coverage over recent periods (``TrendPoint``, ``Spark``, ``history``);
+- ``figures``: the read model — every figure of an organisation × directive × period, each
+  defined once (``DirectiveFigures``, ``figures_for``, the ``GLOSSARY`` the "Cách tính" page shows);
 - ``rows``: a summary row dressed for display (``FigureRow``);
 - ``units`` and ``pagination``: the units a page compares, and pages of them (``Window``);
 - ``links``: links out of the app, by URL name;
@@ -38,29 +40,38 @@ from .access import breadcrumbs, dashboard_organization_or_404, directive_or_404
 from .board import Dashboard, dashboard
 from .criteria import LEVEL_LABELS, DirectiveFilters
 from .drill import DirectiveDrill, directive_drill
+from .figures import GLOSSARY, DirectiveFigures, GlossaryEntry, figures_for, glossary
 from .formatting import number
 from .links import report_list_url, summary_document_url
 from .matrices import Matrix, matrix
 from .pagination import Window
 from .periods import PeriodSelection, period_label, select_period
 from .rows import FigureRow
-from .status import segments, words
+from .status import classify, segments, words
+from .targets import TargetFigure, target_start
 from .units import plain_rows
 
 __all__ = [
     "LEVEL_LABELS",
+    "GLOSSARY",
     "Dashboard",
+    "DirectiveFigures",
     "DirectiveDrill",
     "DirectiveFilters",
     "FigureRow",
+    "GlossaryEntry",
     "Matrix",
     "PeriodSelection",
+    "TargetFigure",
     "Window",
     "breadcrumbs",
+    "classify",
     "dashboard",
     "dashboard_organization_or_404",
     "directive_drill",
     "directive_or_404",
+    "figures_for",
+    "glossary",
     "leader_home",
     "matrix",
     "number",
@@ -70,5 +81,6 @@ __all__ = [
     "segments",
     "select_period",
     "summary_document_url",
+    "target_start",
     "words",
 ]

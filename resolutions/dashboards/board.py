@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 
@@ -18,7 +17,7 @@ from .criteria import DirectiveFilters
 from .periods import PeriodSelection, recent_periods
 from .records import DIRECTIVE_INFO_FIELDS, FIGURE_FIELDS, DirectiveInfo, Figures, _summaries
 from .rows import FigureRow, _figure_row
-from .targets import target_figure, target_values, targets_for
+from .targets import target_figures, target_values_both, targets_for
 from .trends import trends
 
 #: How many periods the trend column and the time chart show (the selected one included).
@@ -71,10 +70,9 @@ def dashboard(org: Organization, selection: PeriodSelection, filters: DirectiveF
         rows.append(_figure_row(f, org, info))
     ids = [r.directive.pk for r in rows]
     targets = targets_for(ids, org)
-    values = target_values([org.pk], [t for ts in targets.values() for t in ts], period)
+    values = target_values_both([org.pk], [t for ts in targets.values() for t in ts], period)
     for r in rows:
-        r.targets = [target_figure(t, values.get((org.pk, t.pk), Decimal(0)), r.directive, period, today)
-                     for t in targets.get(r.directive.pk, [])]
+        r.targets = target_figures(targets.get(r.directive.pk, []), values, org.pk, r.directive, period, today)
     rows.sort(key=lambda r: r.sort_key)
     # A national committee follows ~200 directives: the page shows the worst first, in pages.
     page = Paginator(rows, DIRECTIVES_PER_PAGE).get_page(page_number)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.core.paginator import Page
 from django.db.models import F, QuerySet
@@ -22,7 +21,7 @@ from .pagination import Window, _children_page
 from .periods import PeriodSelection, recent_periods
 from .records import FIGURE_FIELDS, UNIT_INFO_FIELDS, _summaries, _unit_figures
 from .rows import FigureRow, _figure_row
-from .targets import target_figure, target_values, targets_for
+from .targets import target_figures, target_values_both, targets_for
 from .trends import TrendPoint, history
 from .units import compares_level, units_q
 
@@ -82,17 +81,16 @@ def directive_drill(org: Organization, directive: Directive, selection: PeriodSe
     unit_summaries = [_unit_figures(v) for v in page.object_list]
     targets = targets_for([directive.pk], org)[directive.pk]
     org_ids = [org.pk] + [f.organization_id for f, _unit in unit_summaries]
-    values = target_values(org_ids, targets, period)
+    values = target_values_both(org_ids, targets, period)
     own = None
     if own_s is not None:
         own = _figure_row(own_s, org, directive)
-        own.targets = [target_figure(t, values.get((org.pk, t.pk), Decimal(0)), directive, period, today) for t in targets]
+        own.targets = target_figures(targets, values, org.pk, directive, period, today)
     units = []
     base = reverse("report-list")  # every unit's row links to its reports: reversed once
     for f, unit in unit_summaries:
         row = _figure_row(f, unit, directive)
-        row.targets = [target_figure(t, values.get((f.organization_id, t.pk), Decimal(0)), directive, period, today)
-                       for t in targets]
+        row.targets = target_figures(targets, values, f.organization_id, directive, period, today)
         row.reports_url = report_list_url(unit, directive, period, base)
         units.append(row)
     if own is not None:

@@ -34,7 +34,13 @@ class FigureRow:
 
     @property
     def late_units(self) -> int:
-        return self.summary.units_late + self.summary.units_overdue
+        """Units that reported after a due date ("late" in ``figures.GLOSSARY``): a unit whose
+        report never came is missing, not late (``missing_units``)."""
+        return self.summary.units_late
+
+    @property
+    def missing_units(self) -> int:
+        return self.summary.units_overdue
 
     @property
     def trend_direction(self) -> str:

@@ -79,26 +79,37 @@ def words() -> dict[str, str]:
             "rising": _("rising"), "falling": _("falling"), "steady": _("steady"),
             "not_assigned": _("not assigned"),
             "reports": _("Reports"),
+            "cumulative": _("to the end of the period"),
+            "in_period": _("in the period"),
         })
         if language:
             _WORDS[language] = found
     return found
 
 
-def classify(s: ProgressSummary) -> Status:
+def classify(s: ProgressSummary | Figures) -> Status:
     """One overall status for a summary row, worst first (what a leader must act on).
 
-    Overdue units (not done, past the deadline) beat late ones (done after it); a row with
-    no report at all is "not started"; units still within the deadline are "in progress".
+    The definitions (``resolutions.dashboards.figures.GLOSSARY``): "overdue" when some
+    expected unit's report never came by its due date; "late" only when some unit was
+    expected and reported after its due date — a report's own assessment "behind schedule"
+    (``links_behind``) is what the report says of the work, not lateness, and a directive
+    no unit had to report on is never late; "not started" when nothing came and nothing was
+    due; "in progress" while expected units are still within their due date or the links
+    say work goes on; "on time" when every expected unit reported by its due date.
     """
     st = STATUSES
     if s.units_overdue:
         return st["overdue"]
-    if s.units_late or s.links_behind:
+    if s.expected_units and s.units_late:
         return st["late"]
     if not s.reports and not s.reported_units:
         return st["not_started"]
-    if s.units_pending or s.reported_units < s.expected_units or s.links_in_progress or s.links_not_started:
+    if not s.expected_units:
+        # Reports came though none was due: nothing to be on time or late for.
+        return st["in_progress"]
+    if (s.units_pending or s.reported_units < s.expected_units or s.links_in_progress or s.links_not_started
+            or s.links_behind):
         return st["in_progress"]
     return st["on_time"]
 

@@ -1,9 +1,10 @@
-"""Targets on a dashboard: which apply, their value accumulated over the term, and the pace.
+"""Targets on a dashboard: which apply, their value in the period and to date, and the pace.
 
-``targets_for`` reads the targets of the directives shown (one query), ``target_values``
-their values as they stood at the end of the period, from the monthly summaries (one
-query), and ``target_figure`` sets a value against its goal and the time gone
-(``TargetFigure``).
+``targets_for`` reads the targets of the directives shown with the start each one counts
+from (one query), ``target_values`` their values — the period's own and accumulated to the
+end of the period — from the monthly summaries (one query), and ``target_figure`` sets a
+value against its goal and the time gone since the target's start (``TargetFigure``). The
+definitions, as users read them, are in :mod:`resolutions.dashboards.figures`.
 """
 from __future__ import annotations
 
@@ -13,13 +14,13 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from organizations.models import Organization
 
 from .. import periods as P
-from ..models import Aggregation, Directive, Target, TargetProgress
+from ..models import Aggregation, Assignment, Directive, Target, TargetProgress
 from ..periods import Period
 from .formatting import number
 from .sql import _among, _decimal, _rows, _table
@@ -28,7 +29,12 @@ from .status import PACE_LABELS, words
 
 @dataclass
 class TargetFigure:
-    """Where a target stands as of the end of the period, and whether the pace is enough."""
+    """Where a target stands as of the end of the period, and whether the pace is enough.
+
+    ``value`` is cumulative (from the start of the term to the end of the period: "lũy kế
+    đến hết kỳ"), ``period_value`` the period's own contributions ("trong kỳ"); ``start``
+    is the day the pace counts from (``target_start``).
+    """
 
     target: Target
     value: Decimal
@@ -36,6 +42,20 @@ class TargetFigure:
     pace: str  # achieved | on_track | behind | missed | no_deadline
     pace_label: str
     expected_percent: float | None = None
+    period_value: Decimal = Decimal(0)
+    start: dt.date | None = None
+
+    @property
+    def cumulative_value(self) -> Decimal:
+        return self.value
+
+    @property
+    def period_value_text(self) -> str:
+        return number(self.period_value, 2)
+
+    @property
+    def start_text(self) -> str:
+        return self.start.strftime("%d/%m/%Y") if self.start else ""
 
     @property
     def bar_percent(self) -> float:
@@ -83,13 +103,32 @@ def cumulative_window(period: Period) -> tuple[dt.date, dt.date]:
 
 
 def target_values(org_ids: Sequence[int], targets: Sequence[Target], period: Period) -> dict[tuple[int, int], Decimal]:
-    """(organisation, target) → value accumulated over the term up to the period's end. One query.
+    """(organisation, target) → value accumulated over the term up to the period's end. One query."""
+    return {k: cumulative for k, (cumulative, _own) in target_values_both(org_ids, targets, period).items()}
+
+
+def _add(agg: str, current: Decimal | None, value: Decimal) -> Decimal:
+    """One more month of a target, added up as the target says (months come oldest first)."""
+    if current is None:
+        return value
+    if agg == Aggregation.SUM:
+        return current + value
+    if agg == Aggregation.MAX:
+        return max(current, value)
+    return value  # latest
+
+
+def target_values_both(org_ids: Sequence[int], targets: Sequence[Target],
+                       period: Period) -> dict[tuple[int, int], tuple[Decimal, Decimal]]:
+    """(organisation, target) → (cumulative value, the period's own value). One query.
 
     Built on the monthly summaries so that any period (a past month as well as the year)
     gets the value as it stood then; each target adds up as it says: the sum of the
-    months, the highest month, or the latest month reported. The monthly values are few
-    (≤ 60 per unit and target) and added up here: a "latest" per group in SQL would be one
-    correlated subquery per row across every monthly partition.
+    months, the highest month, or the latest month reported. The cumulative value counts
+    the months from the start of the term, the period's own only the months inside the
+    period — read in the same query. The monthly values are few (≤ 60 per unit and
+    target) and added up here: a "latest" per group in SQL would be one correlated
+    subquery per row across every monthly partition.
     """
     start, end = cumulative_window(period)
     aggregation = {t.pk: t.aggregation for t in targets}
@@ -97,21 +136,24 @@ def target_values(org_ids: Sequence[int], targets: Sequence[Target], period: Per
         return {}
     orgs, org_params = _among("organization_id", org_ids)
     in_targets, target_params = _among("target_id", list(aggregation))
-    sql = (f"SELECT organization_id, target_id, value FROM {_table(TargetProgress)}"
+    sql = (f"SELECT organization_id, target_id, period_start, value FROM {_table(TargetProgress)}"
            f" WHERE period_kind = %s AND period_start >= %s AND period_start <= %s AND {orgs} AND {in_targets}"
            f" ORDER BY period_start")
-    out: dict[tuple[int, int], Decimal] = {}
-    for org_id, target_id, value in _rows(sql, [P.MONTH, start, end, *org_params, *target_params]):
+    cumulative: dict[tuple[int, int], Decimal] = {}
+    own: dict[tuple[int, int], Decimal] = {}
+    for org_id, target_id, month_start, value in _rows(sql, [P.MONTH, start, end, *org_params, *target_params]):
         value = _decimal(value)
         key = (org_id, target_id)
         agg = aggregation[target_id]
-        if agg == Aggregation.SUM:
-            out[key] = out.get(key, Decimal(0)) + value
-        elif agg == Aggregation.MAX:
-            out[key] = max(out.get(key, value), value)
-        else:  # latest: rows come oldest first
-            out[key] = value
-    return out
+        cumulative[key] = _add(agg, cumulative.get(key), value)
+        if _as_date(month_start) >= period.start:
+            own[key] = _add(agg, own.get(key), value)
+    return {k: (v, own.get(k, Decimal(0))) for k, v in cumulative.items()}
+
+
+def _as_date(value) -> dt.date:
+    """A date column as read (SQLite gives text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 #: Up to this many directives, ``targets_for`` filters them in SQL.
@@ -128,7 +170,8 @@ def targets_for(directive_ids: Collection[int], org: Organization) -> dict[int, 
     the summary partitions, cost more than reading them all (2.0 and 1.6 ms against 0.9 ms).
     """
     wanted = set(directive_ids)
-    qs = Target.objects.filter(Q(organization__isnull=True) | Q(organization=org)).order_by("directive_id", "name")
+    qs = (Target.objects.filter(Q(organization__isnull=True) | Q(organization=org))
+          .annotate(assignment_start=_assignment_start(org)).order_by("directive_id", "name"))
     if len(wanted) <= FEW_DIRECTIVES:
         qs = qs.filter(directive_id__in=wanted)
     out: dict[int, list[Target]] = defaultdict(list)
@@ -138,25 +181,55 @@ def targets_for(directive_ids: Collection[int], org: Organization) -> dict[int, 
     return out
 
 
+def _assignment_start(org: Organization) -> Subquery:
+    """The earliest start of the target's directive's assignments that cover ``org``: assigned to
+    it or above it, or to a subtree inside it (a target's default start, see ``target_start``)."""
+    step = Organization.steplen
+    ancestors = [org.path[:i] for i in range(step, len(org.path) + 1, step)]
+    covering = Assignment.objects.filter(directive=OuterRef("directive")).filter(
+        Q(organization__path__in=ancestors) | Q(organization__path__startswith=org.path))
+    return Subquery(covering.order_by("start").values("start")[:1])
+
+
+def target_start(target: Target, directive: Directive | None = None) -> dt.date | None:
+    """The day a target's pace counts from: its own start, else the earliest start of the
+    assignments that cover the organisation (read by ``targets_for``), else the directive's
+    issue date."""
+    return (target.start or getattr(target, "assignment_start", None)
+            or (directive.issue_date if directive is not None else None))
+
+
 def target_figure(target: Target, value: Decimal, directive: Directive, period: Period,
-                  today: dt.date | None = None) -> TargetFigure:
-    """Value vs goal and the pace: the share of the goal reached against the share of time gone."""
+                  today: dt.date | None = None, period_value: Decimal = Decimal(0)) -> TargetFigure:
+    """Value vs goal and the pace: the share of the goal reached against the share of the time
+    gone from the target's start (``target_start``) to its deadline."""
     today = today or timezone.localdate()
     goal = target.value or Decimal(1)
     percent = round(float(value) * 100 / float(goal), 1)
     as_of = min(period.end, today)
+    start = target_start(target, directive) or cumulative_window(period)[0]
+
+    def figure(pace: str, expected: float | None = None) -> TargetFigure:
+        return TargetFigure(target, value, percent, pace, PACE_LABELS[pace], expected, period_value, start)
+
     if value >= goal:
-        return TargetFigure(target, value, percent, "achieved", PACE_LABELS["achieved"])
+        return figure("achieved")
     if not target.deadline:
-        return TargetFigure(target, value, percent, "no_deadline", PACE_LABELS["no_deadline"])
+        return figure("no_deadline")
     if as_of > target.deadline:
-        return TargetFigure(target, value, percent, "missed", PACE_LABELS["missed"])
-    start = cumulative_window(period)[0]
-    if directive.issue_date and directive.issue_date > start:
-        start = directive.issue_date
+        return figure("missed")
     span = (target.deadline - start).days
     elapsed = (as_of - start).days
-    expected = round(100 * max(0, elapsed) / span, 1) if span > 0 else 100.0
-    if percent >= expected:
-        return TargetFigure(target, value, percent, "on_track", PACE_LABELS["on_track"], expected)
-    return TargetFigure(target, value, percent, "behind", PACE_LABELS["behind"], expected)
+    expected = min(100.0, round(100 * max(0, elapsed) / span, 1)) if span > 0 else 100.0
+    return figure("on_track" if percent >= expected else "behind", expected)
+
+
+def target_figures(targets: Sequence[Target], values: dict[tuple[int, int], tuple[Decimal, Decimal]], org_id: int,
+                   directive: Directive, period: Period, today: dt.date | None = None) -> list[TargetFigure]:
+    """The figures of ``targets`` for one organisation, from ``target_values_both``."""
+    zero = (Decimal(0), Decimal(0))
+    out = []
+    for t in targets:
+        cumulative, own = values.get((org_id, t.pk), zero)
+        out.append(target_figure(t, cumulative, directive, period, today, own))
+    return out

@@ -148,11 +148,12 @@ def target_list(targets) -> SafeString:
         if t.pace_needs_text:
             extra = format_html("{} · {}", extra, t.pace_needs_text)
         parts.append(format_html(
-            '<div class="dash-target"><div>{}: <strong>{}</strong> / {} {} ({}%)</div>'
+            '<div class="dash-target"><div>{}: {} <strong>{}</strong> / {} {} ({}%) · {} {}</div>'
             '<div class="progress dash-bar{}" role="progressbar" aria-label="{}" aria-valuemin="0" aria-valuemax="100" '
             'aria-valuenow="{}"><div class="progress-bar {}"></div></div>'
             '<div class="small"><span class="pace pace-{}"><span aria-hidden="true">{}</span> {}</span>{}</div></div>',
-            t.target.name, t.value_text, t.goal_text, t.target.unit, t.percent_text,
+            t.target.name, w["cumulative"], t.value_text, t.goal_text, t.target.unit, t.percent_text,
+            w["in_period"], t.period_value_text,
             " full" if t.percent >= 100 else "", t.target.name, t.bar_now, width_class(t.bar_width),
             t.pace, t.pace_icon, w[f"pace:{t.pace}"], extra))
     return mark_safe("".join(parts))

@@ -126,10 +126,13 @@ def test_roll_up_on_a_hand_built_tree(world):
     # February: only the monthly cells are expected; A1b never reported February.
     feb = figures(row(t["ROOT"], FEB, d))
     assert (feb["expected_units"], feb["reported_units"], feb["reports"], feb["units_on_time"], feb["units_overdue"]) == (2, 1, 1, 1, 1)
-    # Q1: each unit expected once; A1a's latest contribution is March's 7, not February's 4.
+    # Q1: each unit counted once, over every report due from it in the quarter: the cells owed
+    # three monthly reports and neither sent January's (A1b neither February's), so both are
+    # missing, not on time or late for March alone; grassroots A1 is on time, A2 and B1 missing.
+    # A1a's latest contribution is March's 7, not February's 4.
     q = figures(row(t["ROOT"], Q1, d))
-    assert (q["expected_units"], q["reported_units"], q["reporting_units"], q["reports"]) == (5, 3, 4, 5)
-    assert (q["units_on_time"], q["units_late"], q["units_overdue"]) == (2, 1, 2)
+    assert (q["expected_units"], q["reported_units"], q["reporting_units"], q["reports"]) == (5, 1, 4, 5)
+    assert (q["units_on_time"], q["units_late"], q["units_overdue"]) == (1, 0, 4)
     assert (q["sum"], q["max"], q["latest"]) == (Decimal("16"), Decimal("8"), Decimal("8"))
     # Organisations with nothing below them get no row.
     assert not ProgressSummary.objects.filter(organization=t["A2"], period_kind="month", period_start=FEB.start).exists()
