@@ -170,7 +170,31 @@ def _cutoff(due: dt.date) -> dt.datetime:
     return _at(due + dt.timedelta(days=1), 0)
 
 
-def unit_states(w: World, directive: Directive, period: P.Period) -> dict[int, str]:
+@dataclass(frozen=True)
+class Filed:
+    """A counted report as the oracle sees it: who, for which period end, when, on what."""
+
+    pk: int
+    org_path: str
+    org_id: int
+    period_end: dt.date
+    submitted_at: dt.datetime
+    directives: frozenset[int]
+
+
+def filed(w: World) -> list[Filed]:
+    """Every counted (submitted or accepted) report of the world, read once."""
+    links: dict[int, set[int]] = defaultdict(set)
+    for report_id, directive_id in ImplementationLink.objects.filter(
+            report__organization__path__startswith=w.root.path).values_list("report_id", "directive_id"):
+        links[report_id].add(directive_id)
+    return [Filed(pk, path, org_id, end, at, frozenset(links[pk]))
+            for pk, path, org_id, end, at in Report.objects.filter(
+                status__in=COUNTED, organization__path__startswith=w.root.path)
+            .values_list("pk", "organization__path", "organization_id", "period_end", "submitted_at")]
+
+
+def unit_states(w: World, reports: list[Filed], directive: Directive, period: P.Period) -> dict[int, str]:
     """Each expected unit's state in ``period``: on_time, late, pending or missing.
 
     A unit is expected once per frequency period of an assignment that ends inside the
@@ -189,9 +213,8 @@ def unit_states(w: World, directive: Directive, period: P.Period) -> dict[int, s
             else:
                 units = [o for o in w.orgs if o.pk == a.organization_id]
             for u in units:
-                subs = list(Report.objects.filter(organization=u, status__in=COUNTED, links__directive=directive,
-                                                  period_end__gte=f.start, period_end__lte=f.end)
-                            .values_list("submitted_at", flat=True))
+                subs = [r.submitted_at for r in reports if r.org_id == u.pk and directive.pk in r.directives
+                        and f.start <= r.period_end <= f.end]
                 if any(s < _cutoff(due) for s in subs):
                     states[u.pk].append("on_time")
                 elif subs:
@@ -204,30 +227,33 @@ def unit_states(w: World, directive: Directive, period: P.Period) -> dict[int, s
     return {u: min(s, key=order.index) for u, s in states.items()}
 
 
-def truth(w: World, org: Organization, directive: Directive, period: P.Period) -> Truth:
-    t = Truth()
-    in_subtree = {o.pk for o in w.orgs if o.path.startswith(org.path)}
-    for unit, state in unit_states(w, directive, period).items():
-        if unit not in in_subtree:
-            continue
-        t.expected += 1
-        setattr(t, state, getattr(t, state) + 1)
-        if state == "late":
-            t.late_units.add(unit)
-        if state == "missing":
-            t.missing_units.add(unit)
-    t.reports = (Report.objects.filter(status__in=COUNTED, links__directive=directive,
-                                       organization__path__startswith=org.path,
-                                       period_end__gte=period.start, period_end__lte=period.end)
-                 .distinct().count())
-    return t
+def truths(w: World, period: P.Period, reports: list[Filed] | None = None) -> dict[tuple[int, int], Truth]:
+    """(organisation, directive) → its direct counts for ``period``, for every unit and directive."""
+    reports = filed(w) if reports is None else reports
+    out: dict[tuple[int, int], Truth] = {}
+    for d in w.directives:
+        states = unit_states(w, reports, d, period)
+        for org in w.orgs:
+            t = Truth()
+            for unit in w.orgs:
+                state = states.get(unit.pk)
+                if state is None or not unit.path.startswith(org.path):
+                    continue
+                t.expected += 1
+                setattr(t, state, getattr(t, state) + 1)
+                if state == "late":
+                    t.late_units.add(unit.pk)
+                if state == "missing":
+                    t.missing_units.add(unit.pk)
+            t.reports = sum(1 for r in reports if d.pk in r.directives and r.org_path.startswith(org.path)
+                            and period.start <= r.period_end <= period.end)
+            out[(org.pk, d.pk)] = t
+    return out
 
 
-def distinct_reports(org: Organization, period: P.Period) -> int:
+def distinct_reports(reports: list[Filed], org: Organization, period: P.Period) -> int:
     """Reports of the subtree for the period that count (submitted or accepted), each once."""
-    return (Report.objects.filter(status__in=COUNTED, organization__path__startswith=org.path,
-                                  period_end__gte=period.start, period_end__lte=period.end, links__isnull=False)
-            .distinct().count())
+    return sum(1 for r in reports if r.org_path.startswith(org.path) and period.start <= r.period_end <= period.end)
 
 
 def target_period_value(org: Organization, target: Target, period: P.Period) -> Decimal | None:
