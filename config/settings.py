@@ -128,6 +128,21 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The dashboards' hot markup (widgets drawn in every row, whole table bodies, the filter
+        # form's fields): Jinja2 compiles a template to Python, Django's engine walks nodes —
+        # a national page draws hundreds of rows. Templates in ``templates/jinja2/``; the
+        # Django templates call them through ``resolutions/templatetags/dashboard_html.py``.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "config.jinja_env.environment",
+            "autoescape": True,
+            "extensions": ["jinja2.ext.i18n"],
+            "auto_reload": DEBUG,
+        },
+    },
 ]
 
 WSGI_APPLICATION = "config.wsgi.application"

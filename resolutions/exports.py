@@ -1,15 +1,22 @@
 """Tables as downloads: every dashboard table as CSV or XLSX.
 
 A table is described once (:class:`Table`: a title, column headers and rows of plain values)
-and rendered either way, so the download always carries the same figures as the page.
-CSV is UTF-8 with a BOM (Excel on Windows reads Vietnamese correctly only then); XLSX is
-written by :mod:`resolutions.xlsx` with numbers as numbers and dates as dates (tests read it back with openpyxl).
+and rendered either way, so the download always carries the same figures as the page. Both
+start with title rows (:class:`Heading`: the organisation, the period in words, the date the
+file was made, where the figures are explained), then the headers in the user's language.
+
+XLSX is written by XlsxWriter (:mod:`resolutions.xlsx`) with numbers as numbers and dates as
+dates. CSV is written for Excel set to Vietnamese (the README names the dialect): UTF-8 with
+a BOM (Excel reads Vietnamese letters right only then), ``;`` between cells (the list
+separator of a Vietnamese Windows, where ``,`` is the decimal comma), decimal commas
+("38,9"), dates as dd/mm/yyyy and CRLF line ends.
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -17,6 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.http import Http404, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import xlsx
@@ -24,6 +32,8 @@ from .dashboards import period_label
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_DELIMITER = ";"
+DECIMAL_COMMA = ","
 
 Cell = str | int | float | Decimal | dt.date | None
 
@@ -36,6 +46,28 @@ class Table:
     rows: list[list[Cell]] = field(default_factory=list)
 
 
+@dataclass
+class Heading:
+    """What a download says above its table: whose figures, of which period, made when."""
+
+    organization: str
+    period: str  # in words ("Tháng 06/2019"), never a key such as 2019-06
+    generated: dt.date = field(default_factory=timezone.localdate)
+
+    @classmethod
+    def of(cls, organization, period) -> Heading:
+        return cls(str(organization), period_label(period))
+
+    def lines(self, table: Table) -> list[str]:
+        """The title rows of ``table``, in the active language."""
+        return [
+            self.organization,
+            f"{table.title} — {self.period}",
+            _("Generated on %(date)s") % {"date": self.generated.strftime("%d/%m/%Y")},
+            _("How each figure is computed: see the page “How figures are computed” in the app."),
+        ]
+
+
 def safe_filename(text: str) -> str:
     """ASCII file names (Vietnamese letters folded): some mail gateways mangle the others."""
     folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
@@ -45,20 +77,36 @@ def safe_filename(text: str) -> str:
 
 #: What makes Excel or LibreOffice read a CSV cell as a formula (OWASP's list): a cell
 #: starting with one of these is written with a leading apostrophe, which both show as
-#: text (and Excel hides). A plain number ("-12", "3.5") is left as it is.
+#: text (and Excel hides). A plain number ("-12", "3,5") is left as it is.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+([.,][0-9]+)?")
+
+
+def _decimal_text(value: float | Decimal) -> str:
+    """A number with a decimal comma and no exponent ("38,9", "0,000000001"); empty if not finite."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return ""
+        value = Decimal(repr(value))
+    if not value.is_finite():
+        return ""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", DECIMAL_COMMA)
 
 
 def _csv_cell(value: Cell) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, int | Decimal):
+    if isinstance(value, int):
         return str(value)
+    if isinstance(value, float | Decimal):
+        return _decimal_text(value)
     text = str(value)
     # Never let a spreadsheet run a cell as a formula (CSV injection): "=HYPERLINK(…)" in a
     # unit's name would be a live link in the leader's spreadsheet.
@@ -67,34 +115,39 @@ def _csv_cell(value: Cell) -> str:
     return text
 
 
-def to_csv(table: Table) -> bytes:
+def to_csv(table: Table, heading: Heading | None = None) -> bytes:
+    """The table as CSV for Excel set to Vietnamese: BOM, ``;``, decimal commas, dd/mm/yyyy, CRLF."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    if heading:
+        for line in heading.lines(table):
+            writer.writerow([_csv_cell(line)])
+        writer.writerow([])
     writer.writerow([_csv_cell(h) for h in table.headers])  # headers name directives too
     for row in table.rows:
         writer.writerow([_csv_cell(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(table: Table) -> bytes:
-    """The table as a workbook: bold header row, frozen; numbers as numbers, dates as dates.
+def to_xlsx(table: Table, heading: Heading | None = None) -> bytes:
+    """The table as a workbook: title rows, bold frozen header row; numbers as numbers, dates as dates.
 
-    Written by :mod:`resolutions.xlsx` (why not a general library: see there). Every value is
-    written by its type — text always as text, so a unit name starting with "=" never
-    becomes a formula.
+    Every value is written by its type — text always as text, so a unit name starting with
+    "=" never becomes a formula (see :mod:`resolutions.xlsx`).
     """
-    return xlsx.workbook(safe_filename(table.name)[:31] or "Sheet1", [str(h) for h in table.headers], table.rows)
+    return xlsx.workbook(safe_filename(table.name)[:31] or "Sheet1", [str(h) for h in table.headers], table.rows,
+                         heading.lines(table) if heading else ())
 
 
-def table_response(table: Table, fmt: str, filename: str) -> HttpResponse:
+def table_response(table: Table, fmt: str, filename: str, heading: Heading | None = None) -> HttpResponse:
     """The table as an attachment in ``fmt``; unknown formats are a 404."""
     if fmt not in FORMATS:
         raise Http404
     name = f"{safe_filename(filename)}.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(to_csv(table), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(to_csv(table, heading), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(to_xlsx(table), content_type=XLSX_TYPE)
+        response = HttpResponse(to_xlsx(table, heading), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -129,7 +182,7 @@ def dashboard_tables(board, *, for_page: bool = False) -> list[Table]:
     """
     directives = Table("directives", _("Directives"), [_("Directive"), _("Title"), _("Issuer")] + _figure_headers())
     targets = Table("targets", _("Targets"), [_("Directive"), _("Target"), _("Unit"), _("Value"), _("Goal"),
-                                               _("Reached (%)"), _("Deadline"), _("Pace")])
+                                               _("Reached (%)"), _("Deadline"), _("Pace"), _("Computed as")])
     periods = board.trend_periods
     trend = Table("trend", _("Coverage over recent periods (%)"), [_("Directive")] + [period_label(p) for p in periods])
     if for_page:
@@ -140,7 +193,8 @@ def dashboard_tables(board, *, for_page: bool = False) -> list[Table]:
         directives.rows.append([d.label, d.title, str(d.issuer)] + _figure_cells(r))
         for t in r.targets:
             targets.rows.append([d.label, t.target.name, t.target.unit, t.value, t.target.value, t.percent,
-                                 t.target.deadline, str(t.pace_label)])
+                                 t.target.deadline, str(t.pace_label),
+                                 t.target.get_aggregation_display()])
         trend.rows.append([d.label] + [p.coverage for p in r.trend])
     return [directives, targets, trend]
 

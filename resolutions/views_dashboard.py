@@ -55,12 +55,13 @@ def _querystring(request: HttpRequest, **overrides) -> str:
     return f"?{encoded}" if encoded else ""
 
 
-def _export(request: HttpRequest, tables: list[exports.Table], filename: str) -> HttpResponse | None:
+def _export(request: HttpRequest, tables: list[exports.Table], filename: str, org,
+            selection: D.PeriodSelection) -> HttpResponse | None:
     fmt = request.GET.get("export")
     if not fmt:
         return None
     table = exports.pick(tables, request.GET.get("table") or tables[0].name)
-    return exports.table_response(table, fmt, f"{filename}-{table.name}")
+    return exports.table_response(table, fmt, f"{filename}-{table.name}", exports.Heading.of(org, selection.period))
 
 
 def _common(request: HttpRequest, org, filterset, selection) -> dict:
@@ -88,7 +89,7 @@ def _dashboard(request: HttpRequest, org) -> HttpResponse:
     board = D.dashboard(org, selection, filters, _page(request), export_all=exporting,
                         with_trend=not exporting or request.GET.get("table") == "trend")
     tables = exports.dashboard_tables(board, for_page=not exporting)
-    response = _export(request, tables, f"dashboard-{org.code}-{selection.period.key}")
+    response = _export(request, tables, f"dashboard-{org.code}-{selection.period.key}", org, selection)
     if response:
         return response
     chart = {
@@ -110,7 +111,7 @@ def dashboard_directive(request: HttpRequest, org_id: int, directive_id: int) ->
     filterset, selection, filters = _state(request, org)
     drill = D.directive_drill(org, directive, selection, filters, _page(request))
     tables = exports.drill_tables(drill, for_page=not request.GET.get("export"))
-    response = _export(request, tables, f"{directive.symbol or directive.pk}-{org.code}-{selection.period.key}")
+    response = _export(request, tables, f"{directive.symbol or directive.pk}-{org.code}-{selection.period.key}", org, selection)
     if response:
         return response
     history_chart = {
@@ -137,7 +138,7 @@ def dashboard_matrix(request: HttpRequest, org_id: int) -> HttpResponse:
     filterset, selection, filters = _state(request, org)
     m = D.matrix(org, selection, filters, _page(request), _page(request, "cols"))
     tables = exports.matrix_tables(m)
-    response = _export(request, tables, f"matrix-{org.code}-{selection.period.key}")
+    response = _export(request, tables, f"matrix-{org.code}-{selection.period.key}", org, selection)
     if response:
         return response
     return render(request, "dashboard/matrix.html", {

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from organizations.models import Organization
 
@@ -34,3 +34,25 @@ def summary_document_url(org: Organization, period: Period) -> str | None:
         except NoReverseMatch:
             continue
     return None
+
+
+_SENTINELS = (987654321, 876543219)
+_url_formats: dict[tuple, str] = {}
+
+
+def url_format(name: str, arity: int) -> str:
+    """``reverse(name, args=…)`` as a ``str.format`` string for integer ids, computed once.
+
+    A table links every row or cell, and ``reverse`` is slow enough to show in a page of a
+    hundred rows. Keyed by the script prefix and the active URLconf, as ``reverse`` itself
+    depends on both. Plain text: the template escapes it.
+    """
+    key = (name, arity, get_script_prefix(), get_urlconf())
+    if key not in _url_formats:
+        url = reverse(name, args=list(_SENTINELS[:arity]))
+        for sentinel in _SENTINELS[:arity]:
+            url = url.replace(str(sentinel), "\0", 1)
+        if url.count("\0") != arity:
+            raise ValueError(f"{name} does not take {arity} integer arguments")
+        _url_formats[key] = url.replace("{", "{{").replace("}", "}}").replace("\0", "{}")
+    return _url_formats[key]

@@ -241,6 +241,36 @@ def test_figures_stay_right_page_after_page_once_the_reads_are_prepared(boss, wo
         assert "units_overdue, units_late FROM" in prepared
 
 
+def table_body(html: str) -> str:
+    """The body of a page's figures table (dashboard, units or matrix)."""
+    start = html.index("<tbody>", html.index('data-testid="' + next(
+        t for t in ("dashboard-table", "units-table", "matrix") if f'data-testid="{t}"' in html)))
+    return html[start:html.index("</tbody>", start)]
+
+
+def test_tables_drawn_from_the_cache_show_new_figures_after_a_recompute(boss, world):
+    """The table bodies are cached; a recompute (a later ``computed_at``) is drawn at once."""
+    d, bloc = world.directives[0], world.blocs[0]
+    pages = [(reverse("dashboard-org", args=[world.root.pk]), world.root, False),
+             (reverse("dashboard-directive", args=[world.root.pk, d.pk]), bloc, False),
+             (reverse("dashboard-matrix", args=[world.root.pk]), bloc, True)]
+    for url, org, is_matrix in pages:
+        first = boss.get(url, month(6)).content.decode()
+        assert table_body(boss.get(url, month(6)).content.decode()) == table_body(first)  # from the cache
+        summary = ProgressSummary.objects.get(organization=org, directive=d, period_kind=P.MONTH,
+                                              period_start=MONTHS[5].start)
+        shown = (f'data-reports="{summary.reports}"' if not is_matrix
+                 else f"{round(100 * summary.reported_units / summary.expected_units)}%")
+        assert shown in table_body(first)
+        # Figures that change neither the rows' order nor their status: only the cache key can tell.
+        changed = ({"reported_units": summary.reported_units - 1} if is_matrix else {"reports": summary.reports + 1000})
+        ProgressSummary.objects.filter(pk=summary.pk).update(**changed, computed_at=timezone.now() + dt.timedelta(seconds=1))
+        again = boss.get(url, month(6)).content.decode()
+        new = (f'data-reports="{summary.reports + 1000}"' if not is_matrix
+               else f"{round(100 * (summary.reported_units - 1) / summary.expected_units)}%")
+        assert new in table_body(again), url
+
+
 def test_rows_needing_attention_come_first(boss, world):
     rows = list(boss.get(reverse("dashboard-org", args=[world.root.pk]), month(6)).context["rows"])
     ranks = [r.status.rank for r in rows]
@@ -449,14 +479,40 @@ def test_invalid_filter_values_are_shown_and_ignored(boss, world):
 # ----------------------------------------------------------------------------------------
 # Exports
 # ----------------------------------------------------------------------------------------
+def after_title_rows(rows: list) -> list:
+    """A download's table: the rows after its title rows and the blank row below them."""
+    blank = next(i for i, r in enumerate(rows) if not any(r))
+    return rows[blank + 1:]
+
+
+def csv_table(content: bytes) -> list[list[str]]:
+    """A CSV download read as Excel set to Vietnamese reads it (``;`` between cells)."""
+    return after_title_rows(list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";")))
+
+
+def csv_dicts(content: bytes) -> list[dict[str, str]]:
+    header, *rows = csv_table(content)
+    return [dict(zip(header, r, strict=True)) for r in rows]
+
+
+def decimal_comma(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
 def test_xlsx_export_of_the_dashboard(boss, world):
     response = boss.get(reverse("dashboard-org", args=[world.root.pk]), {**month(6), "export": "xlsx", "table": "directives"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
     ws = load_workbook(io.BytesIO(response.content)).active
-    rows = list(ws.iter_rows(values_only=True))
+    every = list(ws.iter_rows(values_only=True))
+    # Title rows above the table: whose figures, which period in words, where they are explained.
+    assert every[0][0] == str(world.root)
+    assert "Month 06/2019" in every[1][0] and every[2][0].startswith("Generated on ")
+    assert "How figures are computed" in every[3][0]
+    rows = after_title_rows(every)
     header = list(rows[0])
+    assert ws.freeze_panes == f"A{len(every) - len(rows) + 2}"  # the header stays in view
     by_label = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}
     assert len(by_label) == len(world.directives)
     for d in world.directives:
@@ -479,24 +535,23 @@ def test_csv_exports_of_every_table(boss, world):
         for table in tables:
             response = boss.get(url, {**month(6), "export": "csv", "table": table})
             assert response.status_code == 200, (url, table)
-            text = response.content.decode("utf-8-sig")
-            assert len(list(csv.reader(io.StringIO(text)))) > 1
-    text = boss.get(pages[1][0], {**month(6), "export": "csv", "table": "units"}).content.decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text)))
+            assert len(csv_table(response.content)) > 1
+    rows = csv_dicts(boss.get(pages[1][0], {**month(6), "export": "csv", "table": "units"}).content)
     by_code = {r["Code"]: r for r in rows}
     for b in world.blocs:
         f = figures(world, d, b, MONTHS[5])
         assert int(by_code[b.code]["Units reported"]) == f["reported_units"]
         assert int(by_code[b.code]["Units expected"]) == f["expected_units"]
-    text = boss.get(pages[2][0], {**month(6), "export": "csv", "table": "matrix"}).content.decode("utf-8-sig")
-    matrix = {r["Code"]: r for r in csv.DictReader(io.StringIO(text))}
+    matrix = {r["Code"]: r for r in csv_dicts(boss.get(pages[2][0], {**month(6), "export": "csv", "table": "matrix"}).content)}
     f = figures(world, d, world.blocs[1], MONTHS[5])
-    assert float(matrix[world.blocs[1].code][d.label]) == round(100 * f["reported_units"] / f["expected_units"], 1)
+    assert decimal_comma(matrix[world.blocs[1].code][d.label]) == round(100 * f["reported_units"] / f["expected_units"], 1)
     # The trend's download carries the coverage of each period (computed for it alone).
-    text = boss.get(pages[0][0], {**month(6), "export": "csv", "table": "trend"}).content.decode("utf-8-sig")
-    trend = {r[0]: r for r in csv.reader(io.StringIO(text))}
+    trend = {r[0]: r for r in csv_table(boss.get(pages[0][0], {**month(6), "export": "csv", "table": "trend"}).content)}
     f = figures(world, d, world.root, MONTHS[5])
-    assert float(trend[d.label][-1]) == round(100 * f["reported_units"] / f["expected_units"], 1)
+    assert decimal_comma(trend[d.label][-1]) == round(100 * f["reported_units"] / f["expected_units"], 1)
+    # Targets say how they add up in words, never the code.
+    targets = csv_dicts(boss.get(pages[0][0], {**month(6), "export": "csv", "table": "targets"}).content)
+    assert targets and {r["Computed as"] for r in targets} == {"Sum of contributions"}
     assert boss.get(pages[0][0], {**month(6), "export": "pdf"}).status_code == 404
     assert boss.get(pages[0][0], {**month(6), "export": "csv", "table": "nope"}).status_code == 404
 
