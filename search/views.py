@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from resolutions.filters import query_int
 
@@ -11,6 +12,7 @@ from .forms import KIND_CHOICES, SearchForm
 from .query import parse
 
 
+@require_GET
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET, user=request.user)
     values = form.values()
