@@ -57,9 +57,12 @@ def excerpt(text: str, terms: list[str]) -> list[Run]:
         return [Run(cut + ("…" if len(text) > LEAD else ""))] if cut else []
     start = max(0, found.start() - CONTEXT)
     end = min(len(text), found.end() + CONTEXT * 2)
-    if start:  # begin on a word
+    if start:  # begin and end on a word
         space = text.find(" ", start, found.start())
         start = space + 1 if space >= 0 else start
+    if end < len(text):
+        space = text.rfind(" ", found.end(), end)
+        end = space if space >= 0 else end
     return _runs(text, terms, start, end)
 
 

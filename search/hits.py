@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from meetings.models import Meeting, Report
 from organizations.models import Organization, Person, Position
 from organizations.selectors import scope_q
+from organizations.text import search_key
 from resolutions.models import Directive
 
 from .highlight import excerpt, mark
@@ -26,8 +27,17 @@ def _parent_path(org: Organization) -> str | None:
     return org.path[:-STEP] if org.depth > 1 else None
 
 
+def highlight_terms(query: ParsedQuery) -> list[str]:
+    """What to mark: the words typed, or for a query that is only a citation, the symbols of
+    the directives it leads to (marking "chi" of "chi thi 05" in every "Chi bộ" says nothing)."""
+    if not query.citation_only:
+        return query.terms
+    symbols = Directive.objects.filter(pk__in=query.directive_ids).exclude(symbol="").values_list("symbol", flat=True)
+    return list(dict.fromkeys([*query.symbol_keys, *(search_key(s) for s in symbols)]))
+
+
 def load_hits(user, query: ParsedQuery, chosen: list[tuple[str, int]]) -> list[Hit]:
-    terms = query.terms
+    terms = highlight_terms(query)
     ids: dict[str, list[int]] = {}
     for kind, pk in chosen:
         ids.setdefault(kind, []).append(pk)
@@ -48,7 +58,7 @@ def load_hits(user, query: ParsedQuery, chosen: list[tuple[str, int]]) -> list[H
         for d in Directive.objects.filter(pk__in=ids["directive"]).select_related("issuer"):
             label = d.label if d.symbol else d.kind_word
             hits["directive", d.pk] = Hit(
-                "directive", d.pk, reverse("directive-detail", args=[d.pk]), mark(label, terms + query.symbol_keys),
+                "directive", d.pk, reverse("directive-detail", args=[d.pk]), mark(label, terms),
                 mark(d.title, terms), issuer=str(d.issuer), date=d.issue_date, status=d.get_status_display(),
                 status_code=d.status, detail=d.get_kind_display())
     if ids.get("unit"):

@@ -223,3 +223,9 @@ def test_header_has_a_labelled_search_box(client, world):
 def test_empty_query_shows_the_prompt(client, world):
     response = get(client, world["staff"])
     assert response.context["results"].hits == []
+
+
+def test_a_citation_query_marks_the_symbol_not_its_words(client, world):
+    html = get(client, world["staff"], q="chi thi 05").content.decode()
+    assert "<mark>05-CT/TW</mark>" in html
+    assert "<mark>Chi</mark>" not in html and "<mark>Chỉ</mark>" not in html
