@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "organizations",
     "resolutions",
     "meetings",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -31,4 +31,5 @@ urlpatterns = [
     path("bao-cao/", include("meetings.urls")),
     path("dashboard/", include("resolutions.urls_dashboard")),
     path("tong-hop/", include("meetings.urls_summaries")),
+    path("tim-kiem/", include("search.urls")),
 ]

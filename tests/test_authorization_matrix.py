@@ -313,6 +313,8 @@ def expect(route: Route, actor: Actor, case: str | None, method: str) -> Expect:
         return ok(200) if method == "GET" else ok(405, 200)
     if name == "figures-glossary":  # definitions only, no figure: every signed-in user
         return ok(200, scoped=False) if method == "GET" else ok(405)
+    if name == "search":  # every signed-in user; the hits are only those of the actor's scope
+        return ok(200) if method == "GET" else ok(405)
     if name == "organization-detail":
         return _in_scope(actor, case, view, method)
     if name in ("report-detail", "meeting-detail"):
@@ -431,6 +433,8 @@ def build_url(route: Route, world: World, case: str | None) -> str:
         url = "/quan-tri/" + values.get("app_label", "meetings") + "/"
     elif "(?P<url>" in url:
         url = "/quan-tri/khong-co-trang-nay/"
+    if route.name == "search":  # a query every unit's token matches: the page lists hits of all kinds
+        url += "?q=zq"
     if route.name == "report-return" and case:  # the report page's link carries the version shown
         url += f"?version={world.submitted[case].version}"
     return url

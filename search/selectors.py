@@ -1,0 +1,306 @@
+"""The search: one ranked list of reports, meetings, directives, units and people.
+
+Why it is shaped like this:
+
+* **The database does the matching.** Every word is a ``LIKE '%word%'`` on a folded column
+  (``search_text``, or ``rt_fold(title)`` for meetings) that a trigram GIN index answers on
+  PostgreSQL (``search/migrations``); SQLite runs the same SQL on the folded columns,
+  slower but with the same results.
+* **Scope is part of the query.** Reports and meetings are filtered by the user's subtrees
+  (``scope_q``), units by the same prefixes, people by a position held in them; directives
+  are the shared register. Counts are taken on those scoped queries, never before.
+* **Bounded work.** Each kind returns its best ``page × size`` rows (``LIMIT``) and a count
+  capped at :data:`COUNT_CAP` ("more than 1,000"): no query reads a whole table to count it.
+* **Ranking in SQL.** A score of boosts (a cited directive > a report linked to it or
+  quoting its symbol > a match in a title > a match in a body), then the newest first.
+  The lists of each kind are merged by score.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+
+from meetings.models import ImplementationLink, Meeting, Report
+from organizations.models import Organization, Person, Position
+from organizations.selectors import organizations_in_scope, scope_q
+from resolutions.models import Directive, DirectiveAlias
+
+from .highlight import Run
+from .query import ParsedQuery
+
+#: Counts stop here: beyond it the page says "more than 1,000".
+COUNT_CAP = 1000
+PAGE_SIZE = 20
+MAX_PAGE = COUNT_CAP // PAGE_SIZE
+#: Order of the kinds when scores tie (and of the tabs).
+KINDS = ("directive", "report", "meeting", "unit", "person")
+#: Filters that only reports have: set, they leave the other kinds out.
+REPORT_FILTERS = ("report_kind", "status", "directive")
+
+
+class Fold(Func):
+    """``rt_fold(expr)``: the accent- and case-folded text (see ``search.apps`` and the migration)."""
+
+    function = "rt_fold"
+    output_field = TextField()
+
+
+def _score(*boosts: tuple[Q, int], base: int = 0):
+    """The sum of the boosts whose condition holds, as one SQL expression."""
+    expr = Value(base, output_field=IntegerField())
+    for condition, points in boosts:
+        expr = expr + Case(When(condition, then=Value(points)), default=Value(0), output_field=IntegerField())
+    return expr
+
+
+def _all_terms(field_name: str, terms: list[str]) -> Q:
+    q = Q()
+    for term in terms:
+        q &= Q(**{f"{field_name}__contains": term})
+    return q
+
+
+def _phrase(field_name: str, query: ParsedQuery) -> Q:
+    """The whole query as typed (folded) appears in the field: ranks above scattered words."""
+    return Q(**{f"{field_name}__contains": query.key}) if query.key else Q(pk__in=[])
+
+
+# --------------------------------------------------------------------------------------
+# One query per kind: (matching rows, score, newest-first order)
+# --------------------------------------------------------------------------------------
+
+def _reports(user, query: ParsedQuery, filters: dict) -> tuple[QuerySet, object, list]:
+    qs = Report.objects.filter(scope_q(user, "organization"))
+    if filters.get("organization"):
+        qs = qs.filter(organization__path__startswith=filters["organization"].path)
+    if filters.get("date_from"):
+        qs = qs.filter(period_end__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(period_start__lte=filters["date_to"])
+    if filters.get("report_kind"):
+        qs = qs.filter(kind=filters["report_kind"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("directive"):
+        qs = qs.filter(Exists(ImplementationLink.objects.filter(report=OuterRef("pk"), directive=filters["directive"])))
+    linked = (Exists(ImplementationLink.objects.filter(report=OuterRef("pk"), directive_id__in=query.linked))
+              if query.linked else Q(pk__in=[]))
+    quotes = Q(pk__in=[])
+    for key in query.symbol_keys:
+        quotes |= Q(search_text__contains=key)
+    if query.citation_only:
+        qs = qs.filter(Q(linked) | quotes)
+    else:
+        titled = (Exists(ImplementationLink.objects.filter(report=OuterRef("pk"), directive_id__in=query.titled_ids))
+                  if query.titled_ids else Q(pk__in=[]))
+        qs = qs.filter(_all_terms("search_text", query.terms) | Q(titled))
+    qs = qs.annotate(folded_title=Fold("title"))
+    score = _score((Q(linked), 60), (quotes, 40), (_all_terms("folded_title", query.terms), 20),
+                   (_phrase("folded_title", query), 10), base=10)
+    return qs, score, ["-period_end", "-pk"]
+
+
+def _meetings(user, query: ParsedQuery, filters: dict) -> tuple[QuerySet, object, list] | None:
+    if any(filters.get(name) for name in REPORT_FILTERS):
+        return None
+    qs = Meeting.objects.filter(scope_q(user, "organization"))
+    if filters.get("organization"):
+        qs = qs.filter(organization__path__startswith=filters["organization"].path)
+    if filters.get("date_from"):
+        qs = qs.filter(date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(date__lte=filters["date_to"])
+    linked = (Exists(ImplementationLink.objects.filter(report__meeting=OuterRef("pk"),
+                                                       directive_id__in=query.linked))
+              if query.linked else Q(pk__in=[]))
+    qs = qs.annotate(folded_title=Fold("title"))
+    qs = qs.filter(Q(linked)) if query.citation_only else qs.filter(_all_terms("folded_title", query.terms))
+    score = _score((Q(linked), 50), (_phrase("folded_title", query), 10), base=20)
+    return qs, score, ["-date", "-pk"]
+
+
+def _directives(user, query: ParsedQuery, filters: dict) -> tuple[QuerySet, object, list] | None:
+    if filters.get("organization") or any(filters.get(name) for name in REPORT_FILTERS):
+        return None
+    qs = Directive.objects.all()
+    if filters.get("date_from"):
+        qs = qs.filter(issue_date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(issue_date__lte=filters["date_to"])
+    cited = Q(pk__in=query.directive_ids) if query.directive_ids else Q(pk__in=[])
+    if query.citation_only:
+        qs = qs.filter(cited)
+    else:
+        aliased = Q(pk__in=DirectiveAlias.objects.filter(key__contains=query.key).values("directive_id"))
+        qs = qs.filter(cited | _all_terms("search_text", query.terms) | aliased)
+    score = _score((cited, 100), (_phrase("search_text", query), 10), base=20)
+    return qs, score, [F("issue_date").desc(nulls_last=True), "-pk"]
+
+
+def _units(user, query: ParsedQuery, filters: dict) -> tuple[QuerySet, object, list] | None:
+    if query.citation_only or filters.get("date_from") or filters.get("date_to") or any(
+            filters.get(name) for name in REPORT_FILTERS):
+        return None
+    qs = organizations_in_scope(user)
+    if filters.get("organization"):
+        qs = qs.filter(path__startswith=filters["organization"].path)
+    qs = qs.filter(_all_terms("search_text", query.terms))
+    score = _score((Q(search_text__startswith=query.key), 15), (_phrase("search_text", query), 10), base=20)
+    return qs, score, ["depth", "path"]
+
+
+def _people(user, query: ParsedQuery, filters: dict) -> tuple[QuerySet, object, list] | None:
+    if query.citation_only or filters.get("date_from") or filters.get("date_to") or any(
+            filters.get(name) for name in REPORT_FILTERS):
+        return None
+    positions = Position.objects.filter(scope_q(user, "organization"), person=OuterRef("pk"))
+    if filters.get("organization"):
+        positions = positions.filter(organization__path__startswith=filters["organization"].path)
+    qs = Person.objects.filter(Exists(positions)).filter(_all_terms("search_text", query.terms))
+    score = _score((Q(search_text__startswith=query.key), 15), (_phrase("search_text", query), 10), base=20)
+    return qs, score, ["full_name", "pk"]
+
+
+SOURCES = {"report": _reports, "meeting": _meetings, "directive": _directives, "unit": _units, "person": _people}
+
+
+# --------------------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------------------
+
+@dataclass
+class Hit:
+    """One line of the results, whatever its kind."""
+
+    kind: str
+    pk: int
+    url: str = ""
+    title: list[Run] = field(default_factory=list)
+    passage: list[Run] = field(default_factory=list)
+    unit: Organization | None = None
+    parent: Organization | None = None
+    issuer: str = ""
+    date: dt.date | None = None
+    date_end: dt.date | None = None
+    status: str = ""
+    status_code: str = ""
+    detail: str = ""
+
+
+@dataclass
+class KindCount:
+    kind: str
+    count: int
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+
+@dataclass
+class ResultPage:
+    """What the page shows: the hits of one page, the counts of each kind, the pagination."""
+
+    query: ParsedQuery
+    kind: str
+    hits: list[Hit]
+    counts: list[KindCount]
+    number: int
+    num_pages: int
+
+    @property
+    def total(self) -> int:
+        return sum(min(c.count, COUNT_CAP + 1) for c in self.counts if not self.kind or c.kind == self.kind)
+
+    @property
+    def grand_total(self) -> int:
+        return sum(min(c.count, COUNT_CAP + 1) for c in self.counts)
+
+    @property
+    def grand_total_capped(self) -> bool:
+        return self.grand_total > COUNT_CAP
+
+    @property
+    def total_capped(self) -> bool:
+        return self.total > COUNT_CAP
+
+    # The interface of includes/pagination.html (a Django Page's).
+    @property
+    def paginator(self) -> ResultPage:
+        return self
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+#: Directives whose title contains the whole query count as meant by it (at most this many).
+TITLED_DIRECTIVES = 5
+
+
+def _with_titled_directives(query: ParsedQuery) -> ParsedQuery:
+    """Add the directives whose title holds the query as a phrase: typing a directive's
+    title leads to the reports linked to it, which rank above reports merely sharing words."""
+    if query.citation_only or len(query.key.split()) < 2:
+        return query
+    titled = list(Directive.objects.filter(search_text__contains=query.key).order_by("-pk")
+                  .values_list("pk", flat=True)[:TITLED_DIRECTIVES])
+    if not titled:
+        return query
+    return replace(query, titled_ids=titled, linked_ids=list(dict.fromkeys(query.directive_ids + titled)))
+
+
+def search(user, query: ParsedQuery, filters: dict, kind: str = "", page: int = 1) -> ResultPage:
+    """The page ``page`` of the hits of ``query`` for ``user``, of one ``kind`` or of all kinds."""
+    kind = kind if kind in SOURCES else ""
+    page = max(1, min(page, MAX_PAGE))
+    if query.empty:
+        return ResultPage(query, kind, [], [], 1, 1)
+    query = _with_titled_directives(query)
+    built = {name: SOURCES[name](user, query, filters) for name in KINDS}
+    built = {name: b for name, b in built.items() if b is not None}
+    counts = [KindCount(name, qs.order_by().values("pk")[:COUNT_CAP + 1].count()) for name, (qs, _s, _o) in built.items()]
+    shown = sum(min(c.count, COUNT_CAP) for c in counts if not kind or c.kind == kind)
+    num_pages = max(1, min(MAX_PAGE, -(-shown // PAGE_SIZE)))
+    page = min(page, num_pages)
+    wanted = page * PAGE_SIZE
+    ranked: list[tuple[int, int, int, str, int]] = []
+    for count in counts:
+        if not count.count or (kind and count.kind != kind):
+            continue
+        qs, score, order = built[count.kind]
+        rows = qs.annotate(score=score).order_by("-score", *order).values_list("pk", "score")[:wanted]
+        rank = KINDS.index(count.kind)
+        ranked.extend((-row_score, rank, i, count.kind, pk) for i, (pk, row_score) in enumerate(rows))
+    ranked.sort()
+    chosen = [(name, pk) for _s, _r, _i, name, pk in ranked[(page - 1) * PAGE_SIZE:wanted]]
+    return ResultPage(query, kind, build_hits(user, query, chosen), counts, page, num_pages)
+
+
+def build_hits(user, query: ParsedQuery, chosen: list[tuple[str, int]]) -> list[Hit]:
+    """The hits for ``(kind, pk)`` pairs, in that order (one query per kind shown)."""
+    from .hits import load_hits
+
+    return load_hits(user, query, chosen)

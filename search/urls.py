@@ -1,0 +1,6 @@
+"""The search page, included under /tim-kiem/."""
+from django.urls import path
+
+from . import views
+
+urlpatterns = [path("", views.search, name="search")]

@@ -1,0 +1,231 @@
+"""The search page and its query: folding, symbols, scope, ranking and safe highlighting.
+
+Run on PostgreSQL (trigram indexes, ``rt_fold`` from the migration) and, marked ``embedded``,
+on SQLite (``rt_fold`` registered from Python): the same data must give the same answers.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+import pytest
+from django.urls import reverse
+
+from meetings.models import ImplementationLink, ReportStatus
+from organizations.models import Person, Position, PositionTitle
+from organizations.text import search_key
+from resolutions.symbols import DirectiveKind
+from search.highlight import excerpt
+from search.query import parse
+from tests.factories import (
+    DirectiveFactory,
+    MeetingFactory,
+    ReportFactory,
+    UserFactory,
+    grant,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
+
+
+def report(org, title, body, **extra):
+    r = ReportFactory(organization=org, title=title, body=body, **extra)
+    r.search_text = search_key(f"{r.title} {r.body}")
+    r.save(update_fields=["search_text"])
+    return r
+
+
+@pytest.fixture
+def world(tree):
+    ct05 = DirectiveFactory(kind=DirectiveKind.CHI_THI, number="05", title="Về đẩy mạnh học tập và làm theo tư tưởng, "
+                            "đạo đức, phong cách Hồ Chí Minh")
+    nq54 = DirectiveFactory(kind=DirectiveKind.NGHI_QUYET, number="54", title="Về xây dựng và phát triển thành phố")
+    a1a, a2, b1 = tree["A1a"], tree["A2"], tree["B1"]
+    cited = report(a1a, "Báo cáo sơ kết chuyên đề", "Chi bộ tiếp tục thực hiện Chỉ thị số 05-CT/TW của Bộ Chính trị.")
+    ImplementationLink.objects.create(report=cited, directive=ct05)
+    worded = report(a1a, "Báo cáo học tập chuyên đề năm 2019", "Nội dung chỉ đạo sâu sát của cấp ủy; học phong cách Hồ Chí Minh.")
+    outside = report(b1, "Báo cáo chỉ đạo sâu sát ZZB1", "Thực hiện Chỉ thị số 05-CT/TW; chỉ đạo sâu sát.")
+    ImplementationLink.objects.create(report=outside, directive=ct05)
+    hostile = report(a2, "Báo cáo có mã <script>alert(1)</script>", "Đoạn <script>alert('x')</script> khóa học.")
+    meeting = MeetingFactory(organization=a2, title="Hội nghị Ban Chấp hành Đảng ủy Khối mở rộng")
+    person = Person(full_name="Nguyễn Văn Đức")
+    person.clean()
+    person.save()
+    Position.objects.create(person=person, organization=a2, title=PositionTitle.SECRETARY)
+    stranger = Person(full_name="Nguyễn Văn Đức Ngoài")
+    stranger.clean()
+    stranger.save()
+    Position.objects.create(person=stranger, organization=b1, title=PositionTitle.SECRETARY)
+    staff = UserFactory(username="search-staff")
+    grant(staff, tree["A"])
+    return dict(ct05=ct05, nq54=nq54, cited=cited, worded=worded, outside=outside, hostile=hostile,
+                meeting=meeting, person=person, stranger=stranger, staff=staff, tree=tree)
+
+
+def get(client, user, **params):
+    client.force_login(user)
+    response = client.get(reverse("search"), params)
+    assert response.status_code == 200
+    return response
+
+
+def hits(response) -> list[tuple[str, int]]:
+    return [(h.kind, h.pk) for h in response.context["results"].hits]
+
+
+# --- folding -------------------------------------------------------------------------------
+
+def test_fold_treats_nfd_and_both_tone_placements_alike():
+    nfc = "Đảng ủy Khối khóa"
+    nfd = unicodedata.normalize("NFD", nfc)
+    assert search_key(nfd) == search_key(nfc) == "dang uy khoi khoa"
+    assert search_key("khoá") == search_key("khóa") == search_key("KHOÁ") == "khoa"
+    assert search_key("hoà") == search_key("hòa")
+
+
+@pytest.mark.parametrize("typed", ["chi dao sau sat", "CHỈ ĐẠO SÂU SÁT", "chỉ đạo sâu sát",
+                                   unicodedata.normalize("NFD", "chỉ đạo sâu sát"), "sau sat chi dao"])
+def test_words_match_without_diacritics_in_any_order_and_nfd(client, world, typed):
+    found = hits(get(client, world["staff"], q=typed))
+    assert ("report", world["worded"].pk) in found
+
+
+def test_d_for_dj_finds_units_meetings_and_people(client, world):
+    found = hits(get(client, world["staff"], q="dang uy khoi"))
+    assert ("meeting", world["meeting"].pk) in found
+    assert ("unit", world["tree"]["A"].pk) in found
+    assert ("person", world["person"].pk) in hits(get(client, world["staff"], q="nguyen van duc"))
+
+
+def test_both_tone_mark_placements_find_the_same_report(client, world):
+    assert ("report", world["hostile"].pk) in hits(get(client, world["staff"], q="khoá học"))
+    assert ("report", world["hostile"].pk) in hits(get(client, world["staff"], q="khóa học"))
+
+
+def test_phrase_in_quotes_must_appear_together(client, world):
+    assert ("report", world["worded"].pk) in hits(get(client, world["staff"], q='"chi dao sau sat"'))
+    assert ("report", world["worded"].pk) not in hits(get(client, world["staff"], q='"sau sat chi dao"'))
+
+
+# --- symbols ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed", ["05-CT/TW", "CT 05", "05/CT-TW", "chỉ thị số 05-CT/TW", "05-CT/TƯ", "chi thi 05"])
+def test_a_citation_in_any_form_leads_to_the_directive_then_its_reports(client, world, typed):
+    found = hits(get(client, world["staff"], q=typed))
+    assert found[0] == ("directive", world["ct05"].pk)
+    assert found[1] == ("report", world["cited"].pk)
+
+
+@pytest.mark.parametrize("typed", ["NQ 54", "nghi quyet 54", "Nghị quyết 54"])
+def test_resolution_number_forms_find_the_resolution(client, world, typed):
+    assert hits(get(client, world["staff"], q=typed))[0] == ("directive", world["nq54"].pk)
+
+
+def test_an_ambiguous_citation_lists_every_candidate(client, world):
+    other = DirectiveFactory(kind=DirectiveKind.CHI_THI, number="05", issue_date=dt.date(2008, 4, 2), term=None,
+                             title="Chỉ thị cũ cùng số")
+    found = hits(get(client, world["staff"], q="CT 05"))
+    assert {("directive", world["ct05"].pk), ("directive", other.pk)} <= set(found[:2])
+
+
+# --- scope -----------------------------------------------------------------------------------
+
+def test_hits_outside_the_scope_never_show_not_even_in_counts(client, world):
+    response = get(client, world["staff"], q="chi dao sau sat")
+    assert ("report", world["outside"].pk) not in hits(response)
+    counts = {c.kind: c.count for c in response.context["results"].counts}
+    assert counts["report"] == 1  # the B1 report matches too, but lies outside A
+    assert "ZZB1" not in response.content.decode()
+    response = get(client, world["staff"], q="05-CT/TW")
+    assert ("report", world["outside"].pk) not in hits(response)
+    assert {c.kind: c.count for c in response.context["results"].counts}["report"] == 1
+    people = hits(get(client, world["staff"], q="nguyen van duc"))
+    assert ("person", world["stranger"].pk) not in people
+    assert ("unit", world["tree"]["B1"].pk) not in hits(get(client, world["staff"], q="dang bo co so"))
+
+
+def test_a_unit_filter_outside_the_scope_is_refused(client, world):
+    response = get(client, world["staff"], q="chi dao sau sat", organization=world["tree"]["B1"].pk)
+    assert ("report", world["outside"].pk) not in hits(response)
+    assert response.context["form"].errors.get("organization")
+
+
+def test_a_user_without_a_role_finds_only_the_register(client, world):
+    nobody = UserFactory(username="search-nobody")
+    found = hits(get(client, nobody, q="05-CT/TW"))
+    assert found == [("directive", world["ct05"].pk)]
+
+
+def test_anonymous_is_sent_to_the_login_page(client, world):
+    response = client.get(reverse("search"), {"q": "chi thi"})
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+# --- ranking, filters, pages -----------------------------------------------------------------
+
+def test_a_report_citing_the_directive_ranks_above_one_sharing_a_word_of_its_title(client, world):
+    found = hits(get(client, world["staff"], q="phong cach Ho Chi Minh", kind="report"))
+    assert found.index(("report", world["cited"].pk)) < found.index(("report", world["worded"].pk))
+
+
+def test_filters_narrow_the_reports(client, world):
+    tree = world["tree"]
+    assert hits(get(client, world["staff"], q="bao cao", organization=tree["A2"].pk, kind="report")) == [
+        ("report", world["hostile"].pk)]
+    world["worded"].status = ReportStatus.SUBMITTED
+    world["worded"].save(update_fields=["status"])
+    assert hits(get(client, world["staff"], q="bao cao", status="submitted")) == [("report", world["worded"].pk)]
+    assert hits(get(client, world["staff"], q="bao cao", directive=world["ct05"].pk)) == [("report", world["cited"].pk)]
+    assert hits(get(client, world["staff"], q="bao cao", date_from="01/01/2020")) == []
+
+
+def test_kind_tabs_and_pages(client, world):
+    a1b = world["tree"]["A1b"]
+    for i in range(25):
+        report(a1b, f"Báo cáo tháng thử {i}", "Nội dung kiểm tra giám sát.")
+    response = get(client, world["staff"], q="kiem tra giam sat")
+    results = response.context["results"]
+    assert results.total == 25 and results.num_pages == 2 and len(results.hits) == 20
+    page2 = get(client, world["staff"], q="kiem tra giam sat", page=2).context["results"]
+    assert len(page2.hits) == 5
+    assert not {(h.kind, h.pk) for h in page2.hits} & {(h.kind, h.pk) for h in results.hits}
+    assert hits(get(client, world["staff"], q="dang uy khoi", kind="meeting")) == [("meeting", world["meeting"].pk)]
+
+
+# --- highlighting ----------------------------------------------------------------------------
+
+def test_highlights_are_escaped_text(client, world):
+    html = get(client, world["staff"], q="khoa hoc").content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert" in html
+    assert "<mark>khóa học</mark>" in html
+
+
+def test_the_passage_marks_the_matched_words_in_the_original_spelling(client, world):
+    html = get(client, world["staff"], q="chi dao sau sat").content.decode()
+    assert "<mark>chỉ đạo sâu sát</mark>" in html
+
+
+def test_excerpt_of_a_long_text_is_a_window_around_the_match():
+    body = "Mở đầu. " * 100 + "Đảng ủy Khối đã chỉ đạo sâu sát." + " Kết thúc." * 100
+    runs = excerpt(body, parse("chi dao sau sat").terms)
+    text = "".join(r.text for r in runs)
+    assert len(text) < 400 and text.startswith("…") and text.endswith("…")
+    assert [r.text for r in runs if r.marked] == ["chỉ đạo sâu sát"]
+
+
+def test_header_has_a_labelled_search_box(client, world):
+    client.force_login(world["staff"])
+    html = client.get(reverse("home")).content.decode()
+    assert 'role="search"' in html and 'for="header-search"' in html and f'action="{reverse("search")}"' in html
+
+
+def test_empty_query_shows_the_prompt(client, world):
+    response = get(client, world["staff"])
+    assert response.context["results"].hits == []
+
+
+def test_a_citation_query_marks_the_symbol_not_its_words(client, world):
+    html = get(client, world["staff"], q="chi thi 05").content.decode()
+    assert "<mark>05-CT/TW</mark>" in html
+    assert "<mark>Chi</mark>" not in html and "<mark>Chỉ</mark>" not in html
