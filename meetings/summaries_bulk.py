@@ -290,34 +290,47 @@ def own_rows(cur, exps, params: dict) -> None:
                    MAX(f.period_end) AS last_date, MIN(f.submitted_at) AS first_sub
             FROM {FACT} f WHERE f.period_end >= %(p_start)s AND f.period_end <= %(p_end)s
             GROUP BY f.directive_id, f.organization_id),
-        due AS (
-            SELECT x.directive_id, x.unit_id, MIN(x.parent_id) AS parent_id, MIN(x.depth) AS depth,
-                   MIN(x.level) AS level, x.f_start, x.f_end, MIN(x.cutoff) AS cutoff FROM (
-                SELECT e.directive_id, o.org_id AS unit_id, o.parent_id, o.depth, o.level, e.cutoff, e.f_start, e.f_end
-                FROM {EXP} e JOIN {ANC} o ON o.anc_id = e.org_id AND o.kind = e.reporter_kind
-                WHERE e.reporter_kind <> '' AND {valid}
-                UNION ALL
-                SELECT e.directive_id, o.id, o.parent_id, o.depth, o.level, e.cutoff, e.f_start, e.f_end
-                FROM {EXP} e JOIN {ORG} o ON o.id = e.org_id
-                WHERE e.reporter_kind = '' AND {valid}
-            ) x GROUP BY x.directive_id, x.unit_id, x.f_start, x.f_end),
+        exd AS (
+            SELECT DISTINCT directive_id, org_id, reporter_kind, f_start, f_end, cutoff FROM {EXP}),
+        akey AS (
+            SELECT directive_id, org_id, reporter_kind,
+                   COUNT(*) FILTER (WHERE %(now)s >= cutoff) AS n_past,
+                   COUNT(*) FILTER (WHERE %(now)s < cutoff) AS n_future
+            FROM exd GROUP BY directive_id, org_id, reporter_kind),
+        eu AS (
+            SELECT a.directive_id, o.org_id AS unit_id, o.parent_id, o.depth, o.level, a.org_id AS a_org,
+                   a.reporter_kind, a.n_past, a.n_future
+            FROM akey a JOIN {ANC} o ON o.anc_id = a.org_id AND o.kind = a.reporter_kind
+            WHERE a.reporter_kind <> '' AND {valid}
+            UNION ALL
+            SELECT a.directive_id, o.id, o.parent_id, o.depth, o.level, a.org_id, a.reporter_kind, a.n_past, a.n_future
+            FROM akey a JOIN {ORG} o ON o.id = a.org_id
+            WHERE a.reporter_kind = '' AND {valid}),
         sub AS (
             SELECT f.directive_id, f.organization_id, f.period_end, MIN(f.submitted_at) AS first_sub
             FROM {FACT} f WHERE f.period_end >= %(p_start)s AND f.period_end <= %(p_end)s
             GROUP BY f.directive_id, f.organization_id, f.period_end),
-        per_due AS (
-            SELECT d.directive_id, d.unit_id, MIN(d.parent_id) AS parent_id, MIN(d.depth) AS depth,
-                   MIN(d.level) AS level, d.cutoff, MIN(s.first_sub) AS first_sub
-            FROM due d LEFT JOIN sub s ON s.directive_id = d.directive_id AND s.organization_id = d.unit_id
-                                     AND s.period_end >= d.f_start AND s.period_end <= d.f_end
-            GROUP BY d.directive_id, d.unit_id, d.f_start, d.f_end, d.cutoff),
+        rf AS (
+            SELECT e.directive_id, s.organization_id AS unit_id, e.org_id AS a_org, e.reporter_kind,
+                   e.cutoff, MIN(s.first_sub) AS first_sub
+            FROM sub s JOIN exd e ON e.directive_id = s.directive_id
+                                  AND s.period_end >= e.f_start AND s.period_end <= e.f_end
+            GROUP BY e.directive_id, s.organization_id, e.org_id, e.reporter_kind, e.f_start, e.f_end, e.cutoff),
+        rc AS (
+            SELECT directive_id, unit_id, a_org, reporter_kind,
+                   COUNT(*) FILTER (WHERE %(now)s >= cutoff) AS rep_past,
+                   COUNT(*) FILTER (WHERE %(now)s < cutoff) AS rep_future,
+                   COUNT(*) FILTER (WHERE first_sub >= cutoff) AS late
+            FROM rf GROUP BY directive_id, unit_id, a_org, reporter_kind),
         ex AS (
-            SELECT e.directive_id, e.unit_id, MIN(e.parent_id) AS parent_id, MIN(e.depth) AS depth,
-                   MIN(e.level) AS level,
-                   COUNT(*) FILTER (WHERE e.first_sub IS NULL AND %(now)s >= e.cutoff) AS missing,
-                   COUNT(*) FILTER (WHERE e.first_sub IS NULL AND %(now)s < e.cutoff) AS pending,
-                   COUNT(*) FILTER (WHERE e.first_sub >= e.cutoff) AS late
-            FROM per_due e GROUP BY e.directive_id, e.unit_id)
+            SELECT u.directive_id, u.unit_id, MIN(u.parent_id) AS parent_id, MIN(u.depth) AS depth,
+                   MIN(u.level) AS level,
+                   SUM(u.n_past - COALESCE(r.rep_past, 0)) AS missing,
+                   SUM(u.n_future - COALESCE(r.rep_future, 0)) AS pending,
+                   SUM(COALESCE(r.late, 0)) AS late
+            FROM eu u LEFT JOIN rc r ON r.directive_id = u.directive_id AND r.unit_id = u.unit_id
+                                     AND r.a_org = u.a_org AND r.reporter_kind = u.reporter_kind
+            GROUP BY u.directive_id, u.unit_id)
         SELECT COALESCE(lk.directive_id, ex.directive_id) AS directive_id,
                COALESCE(lk.organization_id, ex.unit_id) AS organization_id,
                COALESCE(lk.parent_id, ex.parent_id) AS parent_id, COALESCE(lk.depth, ex.depth) AS depth,
