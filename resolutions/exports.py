@@ -165,12 +165,13 @@ def pick(tables: Sequence[Table], name: str) -> Table:
 def _figure_cells(row) -> list[Cell]:
     s = row.summary
     return [str(row.status.label), s.expected_units, s.reported_units, row.coverage, s.units_on_time,
-            s.units_late, s.units_pending, s.units_overdue, row.late_units, s.reports, s.last_report_date]
+            s.units_late, s.units_pending, s.units_overdue, s.reports, s.last_report_date]
 
 
 def _figure_headers() -> list[str]:
-    return [_("Status"), _("Units expected"), _("Units reported"), _("Coverage (%)"), _("Done on time"),
-            _("Done late"), _("Not done, within deadline"), _("Overdue"), _("Late units"), _("Reports"),
+    # The glossary's names ("Cách tính"): one name a figure, on the pages and in the downloads.
+    return [_("Status"), _("Units expected to report"), _("Reported"), _("Coverage (%)"), _("On time"),
+            _("Late"), _("Not yet due"), _("Missing"), _("Reports on the directive"),
             _("Last report")]
 
 
@@ -209,8 +210,8 @@ def drill_tables(drill, *, for_page: bool = False) -> list[Table]:
     units = Table("units", _("Units"), [_("Unit"), _("Code")] + _figure_headers() + target_headers)
     for r in [] if for_page else drill.units:
         units.rows.append([str(r.organization), r.organization.code] + _figure_cells(r) + [t.value for t in r.targets])
-    history = Table("history", _("Progress over time"), [_("Period"), _("Units expected"), _("Units reported"),
-                                                         _("Coverage (%)"), _("Done late"), _("Overdue")])
+    history = Table("history", _("Progress over time"), [_("Period"), _("Units expected to report"), _("Reported"),
+                                                         _("Coverage (%)"), _("Late"), _("Missing")])
     for p in drill.history:
         history.rows.append([p.label, p.expected, p.reported, p.coverage, p.late, p.overdue])
     return [units, history]

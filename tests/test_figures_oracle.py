@@ -70,8 +70,8 @@ def _table_rows(rows: list[list], header_first: str) -> tuple[list[str], list[li
 
 
 #: The dashboard downloads' columns, by the glossary's names.
-EXPORT_COLUMNS = {"expected": "Units expected", "on_time": "Done on time", "late": "Done late",
-                  "missing": "Overdue", "pending": "Not done, within deadline", "reports": "Reports"}
+EXPORT_COLUMNS = {"expected": "Units expected to report", "on_time": "On time", "late": "Late",
+                  "missing": "Missing", "pending": "Not yet due", "reports": "Reports on the directive"}
 
 
 def _from_export(header: list[str], rows: list[list], labels: dict[str, int]) -> dict[int, dict[str, int]]:

@@ -36,10 +36,11 @@ STATUSES: dict[str, Status] = {
     "on_time": Status("on_time", gettext_lazy("On time"), "✔", 4),
 }
 SEGMENT_LABELS: dict[str, str] = {
-    "on_time": gettext_lazy("Done on time"),
-    "late": gettext_lazy("Done late"),
-    "in_progress": gettext_lazy("Not done, within deadline"),
-    "overdue": gettext_lazy("Overdue"),
+    # The glossary's names (``figures.GLOSSARY``): one name a figure everywhere.
+    "on_time": gettext_lazy("On time"),
+    "late": gettext_lazy("Late"),
+    "in_progress": gettext_lazy("Not yet due"),
+    "overdue": gettext_lazy("Missing"),
     "not_started": gettext_lazy("No status"),
 }
 PACE_LABELS: dict[str, str] = {

@@ -520,10 +520,10 @@ def test_xlsx_export_of_the_dashboard(boss, world):
     for d in world.directives:
         f = figures(world, d, world.root, MONTHS[5])
         row = by_label[d.label]
-        assert row["Units expected"] == f["expected_units"]
-        assert row["Units reported"] == f["reported_units"]
-        assert row["Overdue"] == f["units_overdue"]
-        assert row["Done late"] == f["units_late"]
+        assert row["Units expected to report"] == f["expected_units"]
+        assert row["Reported"] == f["reported_units"]
+        assert row["Missing"] == f["units_overdue"]
+        assert row["Late"] == f["units_late"]
 
 
 def test_csv_exports_of_every_table(boss, world):
@@ -542,8 +542,8 @@ def test_csv_exports_of_every_table(boss, world):
     by_code = {r["Code"]: r for r in rows}
     for b in world.blocs:
         f = figures(world, d, b, MONTHS[5])
-        assert int(by_code[b.code]["Units reported"]) == f["reported_units"]
-        assert int(by_code[b.code]["Units expected"]) == f["expected_units"]
+        assert int(by_code[b.code]["Reported"]) == f["reported_units"]
+        assert int(by_code[b.code]["Units expected to report"]) == f["expected_units"]
     matrix = {r["Code"]: r for r in csv_dicts(boss.get(pages[2][0], {**month(6), "export": "csv", "table": "matrix"}).content)}
     f = figures(world, d, world.blocs[1], MONTHS[5])
     assert decimal_comma(matrix[world.blocs[1].code][d.label]) == round(100 * f["reported_units"] / f["expected_units"], 1)
