@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import math
 import re
@@ -23,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,14 +131,28 @@ def to_csv(table: Table, heading: Heading | None = None) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+#: How long a written workbook is kept (its key changes with its content, long before).
+XLSX_CACHE_SECONDS = 60 * 60
+
+
 def to_xlsx(table: Table, heading: Heading | None = None) -> bytes:
     """The table as a workbook: title rows, bold frozen header row; numbers as numbers, dates as dates.
 
     Every value is written by its type — text always as text, so a unit name starting with
     "=" never becomes a formula (see :mod:`resolutions.xlsx`).
     """
-    return xlsx.workbook(safe_filename(table.name)[:31] or "Sheet1", [str(h) for h in table.headers], table.rows,
-                         heading.lines(table) if heading else ())
+    sheet = safe_filename(table.name)[:31] or "Sheet1"
+    headers = [str(h) for h in table.headers]
+    titles = heading.lines(table) if heading else ()
+    # Keyed on the content itself: the same figures, words and date give the same file, and any
+    # change (a recompute, another language, the next day) gives another key — a stale file is
+    # never served. Writing a workbook costs more than reading the figures it holds.
+    key = "xlsx:" + hashlib.sha256(repr((sheet, headers, table.rows, list(titles))).encode()).hexdigest()
+    data = cache.get(key)
+    if data is None:
+        data = xlsx.workbook(sheet, headers, table.rows, titles)
+        cache.set(key, data, XLSX_CACHE_SECONDS)
+    return data
 
 
 def table_response(table: Table, fmt: str, filename: str, heading: Heading | None = None) -> HttpResponse:

@@ -166,3 +166,19 @@ def test_xlsx_columns_fit_their_text_and_text_past_the_cell_limit_is_cut():
 
 def test_xlsx_of_no_rows_is_still_a_workbook_with_its_headers():
     assert read_back(to_xlsx(Table("empty", "E", ["Unit", "Reports"]))) == [("Unit", "Reports")]
+
+
+def test_a_workbook_served_from_the_cache_changes_with_its_figures(db):
+    """Written workbooks are cached by their content: new figures never come back as the old file."""
+    import io as _io
+
+    from openpyxl import load_workbook as _load
+
+    from resolutions.exports import Table, to_xlsx
+
+    first = Table("directives", "Văn bản", ["Văn bản", "Đúng hạn"], [["05-CT/TW", 13]])
+    again = Table("directives", "Văn bản", ["Văn bản", "Đúng hạn"], [["05-CT/TW", 13]])
+    changed = Table("directives", "Văn bản", ["Văn bản", "Đúng hạn"], [["05-CT/TW", 14]])
+    assert to_xlsx(first) == to_xlsx(again)
+    ws = _load(_io.BytesIO(to_xlsx(changed))).active
+    assert [c.value for c in ws[2]] == ["05-CT/TW", 14]
