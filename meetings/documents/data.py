@@ -27,7 +27,7 @@ from organizations.models import Organ, Organization, OrganKind, OrgKind, Positi
 from resolutions.models import Directive, ProgressSummary
 from resolutions.periods import Period
 
-from ..missing import COUNTED, missing_and_late
+from ..missing import COUNTED, missing_and_late, missing_reports
 from ..models import ImplementationLink, Report
 from ..selectors import distinct_reports
 from ..summaries import closed_period, compute_period
@@ -206,10 +206,18 @@ def _late_and_missing(organization: Organization, period: Period) -> dict[int, t
     its due date. A unit is never both.
     """
     split = missing_and_late(organization=organization, period=period)
+    # A unit that reported one month late and whose next report is not yet due is "not yet
+    # due", not late: the reports due later than today are those with no report as of a far
+    # future day, less the missing ones.
+    later = {(i.directive.pk, i.unit.pk) for i in missing_reports(organization=organization, period=period,
+                                                                   as_of=dt.date(9999, 1, 1)) if i.overdue}
     units: dict[int, dict[int, tuple[str, str]]] = defaultdict(dict)
     missing: dict[int, set[int]] = defaultdict(set)
-    for item in [*split.missing, *split.late]:
+    for item in split.missing:
         units[item.directive.pk][item.unit.pk] = (item.unit.path, item.unit.name)
+    for item in split.late:
+        if (item.directive.pk, item.unit.pk) not in later:
+            units[item.directive.pk][item.unit.pk] = (item.unit.path, item.unit.name)
     for item in split.missing:
         missing[item.directive.pk].add(item.unit.pk)
     out = {}

@@ -349,3 +349,44 @@ def test_summary_pages_refuse_year_9999_in_vietnamese_and_show_the_latest_month(
     # A document for such a period is not requested: back to the page, with the reason.
     response = client.post(reverse("summary-document-request", args=[t["ROOT"].pk]), {"period": "9999-12"}, follow=True)
     assert not SummaryDocument.objects.exists() and "Các kỳ chỉ tính từ năm 2016" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_unit_late_once_whose_next_report_is_not_yet_due_is_not_named_late():
+    """Late last month, this month not yet due: the unit is "not yet due" in the counts and in the names."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from meetings import summaries as S
+    from meetings.models import ReportStatus
+    from organizations.models import OrgKind
+    from resolutions import periods as P
+    from tests.factories import AssignmentFactory, DirectiveFactory, LinkFactory, ReportFactory, make_org
+
+    today = timezone.localdate()
+    this_month = P.period_of(P.MONTH, today)
+    last_month = this_month.previous()
+    term = P.period_of(P.TERM, today)
+    root = make_org(code="LP", kind=OrgKind.GRASSROOTS, name="Đảng bộ Thử")
+    waiting = make_org(root, code="LP-A", kind=OrgKind.CELL, name="Chi bộ Chờ hạn")
+    done = make_org(root, code="LP-B", kind=OrgKind.CELL, name="Chi bộ Đủ kỳ")
+    d = DirectiveFactory(issue_date=dt.date(term.start.year, 1, 2), term=None)
+    AssignmentFactory(directive=d, organization=root, frequency="month", reporter_kind=OrgKind.CELL,
+                      start=last_month.start, end=this_month.end, due_days=0)
+    # Due on the last day of the month: last month's is past whatever the day, this month's is not.
+    late = timezone.make_aware(dt.datetime.combine(this_month.start, dt.time(0, 1)))
+    for unit in (waiting, done):
+        r = ReportFactory(organization=unit, period_kind="month", period_start=last_month.start,
+                          period_end=last_month.end, status=ReportStatus.SUBMITTED, submitted_at=late)
+        LinkFactory(report=r, directive=d)
+    r = ReportFactory(organization=done, period_kind="month", period_start=this_month.start,
+                      period_end=this_month.end, status=ReportStatus.SUBMITTED,
+                      submitted_at=timezone.make_aware(dt.datetime.combine(today, dt.time(0, 1))))
+    LinkFactory(report=r, directive=d)
+    S.summaries_compute(actor=system_actor(), period_kind=term.kind, start=term.start, end=term.end)
+    data = collect(organization=root, period=term, recompute=False)
+    line = next(x for x in data.lines if x.directive.pk == d.pk)
+    assert (line.units_late, line.units_pending, line.units_missing) == (1, 1, 0)
+    assert line.late_names == ["Chi bộ Đủ kỳ"]
+    assert line.missing_names == []
