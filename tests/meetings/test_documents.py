@@ -362,7 +362,13 @@ def test_a_unit_late_once_whose_next_report_is_not_yet_due_is_not_named_late():
     from meetings.models import ReportStatus
     from organizations.models import OrgKind
     from resolutions import periods as P
-    from tests.factories import AssignmentFactory, DirectiveFactory, LinkFactory, ReportFactory, make_org
+    from tests.factories import (
+        AssignmentFactory,
+        DirectiveFactory,
+        LinkFactory,
+        ReportFactory,
+        make_org,
+    )
 
     today = timezone.localdate()
     this_month = P.period_of(P.MONTH, today)
