@@ -9,6 +9,10 @@ def _count_by_unit(model, ids: list[int]) -> dict[int, int]:
     return {row["organization_id"]: row["n"] for row in rows}
 
 
+def _count_in_subtree(model, path: str) -> int:
+    return model.objects.filter(organization__path__startswith=path).count()
+
+
 class MeetingsConfig(AppConfig):
     name = "meetings"
     default_auto_field = "django.db.models.BigAutoField"
@@ -17,9 +21,11 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         # The tree workspace and reorganisation previews count reports and meetings per unit
         # without organizations importing meetings (organizations ← resolutions ← meetings).
-        from organizations.hooks import register_unit_counter
+        from organizations.hooks import register_subtree_counter, register_unit_counter
 
         from .models import Meeting, Report
 
         register_unit_counter("reports", _("Reports"), lambda ids: _count_by_unit(Report, ids))
         register_unit_counter("meetings", _("Meetings"), lambda ids: _count_by_unit(Meeting, ids))
+        register_subtree_counter("reports", _("Reports"), lambda path: _count_in_subtree(Report, path))
+        register_subtree_counter("meetings", _("Meetings"), lambda path: _count_in_subtree(Meeting, path))

@@ -41,3 +41,35 @@ def count_for(key: str, ids: Iterable[int]) -> dict[int, int]:
     if counter is None or not ids:
         return {}
     return counter.count(ids)
+
+
+# --------------------------------------------------------------------------------------
+# Subtree counters: what moves along with a unit (the workspace's move confirmation and
+# reorganisation previews say "N reports move with it" before anything is done).
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SubtreeCounter:
+    """``count(path)`` answers how many rows belong to the unit at ``path`` and every unit below it."""
+
+    key: str
+    label: str | Promise
+    count: Callable[[str], int]
+
+
+_SUBTREE_COUNTERS: dict[str, SubtreeCounter] = {}
+
+
+def register_subtree_counter(key: str, label: str | Promise, count: Callable[[str], int]) -> None:
+    _SUBTREE_COUNTERS[key] = SubtreeCounter(key, label, count)
+
+
+def subtree_counters() -> list[SubtreeCounter]:
+    return list(_SUBTREE_COUNTERS.values())
+
+
+def count_in_subtree(key: str, path: str) -> int:
+    """One registered subtree count for the tree path prefix ``path``; unregistered counts 0."""
+    counter = _SUBTREE_COUNTERS.get(key)
+    if counter is None or not path:
+        return 0
+    return counter.count(path)

@@ -1,9 +1,15 @@
 """Organisation pages, included under /to-chuc/."""
 from django.urls import path
 
-from . import views
+from . import views, views_workspace
 
 urlpatterns = [
     path("", views.organization_list, name="organization-list"),
     path("<int:pk>/", views.organization_detail, name="organization-detail"),
+    path("quan-ly/", views_workspace.workspace, name="organization-workspace"),
+    path("quan-ly/<int:pk>/con/", views_workspace.workspace_children, name="organization-workspace-children"),
+    path("quan-ly/<int:pk>/them/", views_workspace.workspace_create, name="organization-workspace-create"),
+    path("quan-ly/<int:pk>/sua/", views_workspace.workspace_edit, name="organization-workspace-edit"),
+    path("quan-ly/<int:pk>/chuyen/", views_workspace.workspace_move, name="organization-workspace-move"),
+    path("quan-ly/<int:pk>/dong/", views_workspace.workspace_close, name="organization-workspace-close"),
 ]
