@@ -40,7 +40,7 @@ def can_use_workspace(user) -> bool:
 def workspace_roots(user) -> list[Organization]:
     """The top of each subtree the user administers (operators: the tree's roots)."""
     if is_operator(user):
-        return list(Organization.get_root_nodes())
+        return list(Organization.objects.get_root_nodes())
     roots: list[Organization] = []
     for role in user_roles(user):  # ordered by path: a unit below an earlier root is covered by it
         org = role.organization

@@ -273,6 +273,7 @@ def ok(*answers, may_change=False, scoped=True) -> Expect:
 
 
 LEAD = (RoleKind.LEADER,)
+ADMIN = (RoleKind.ADMIN,)
 EDIT = (RoleKind.STAFF, RoleKind.ADMIN)
 ALL = (RoleKind.STAFF, RoleKind.LEADER, RoleKind.ADMIN)
 
@@ -375,6 +376,19 @@ def expect(route: Route, actor: Actor, case: str | None, method: str) -> Expect:
         if not covers(actor, case, LEAD):
             return ok(404, 405) if method == "POST" else ok(404)
         return ok(200, scoped=name == "summary-document") if method == "GET" else ok(405)
+    if name == "organization-workspace":  # admins and operators; anyone else the product's 403
+        if method == "POST":
+            return ok(405)
+        return ok(200) if actor.operator or actor.kind == RoleKind.ADMIN else ok(403)
+    if name == "organization-workspace-children":
+        if not covers(actor, case, ADMIN):
+            return ok(404, 405) if method == "POST" else ok(404)
+        return ok(200) if method == "GET" else ok(405)
+    if name in ("organization-workspace-create", "organization-workspace-edit", "organization-workspace-move",
+                "organization-workspace-close"):
+        if not covers(actor, case, ADMIN):
+            return ok(404)
+        return ok(200)  # the form; posted empty, the form again with what is missing (nothing changed)
     raise LookupError(f"no rule for {name} ({route.route})")
 
 
@@ -475,7 +489,7 @@ def _param_value(route: Route, param: str, world: World, case: str | None) -> st
         return str(world.attachments[code].pk)
     if name.startswith("summary-document"):
         return str(world.documents[code].pk)
-    if name in ("organization-detail",):
+    if name == "organization-detail" or name.startswith("organization-workspace"):
         return str(world.orgs[code].pk)
     if name == "directive-detail":
         return str(world.directive.pk)
