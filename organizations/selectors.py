@@ -40,11 +40,53 @@ def _root_paths(paths: Iterable[str]) -> list[str]:
 
 
 def scope_paths(user, kinds: Iterable[str] = ALL_KINDS) -> list[str] | None:
-    """Path prefixes the user may see for the given role kinds; ``None`` means everything."""
+    """Path prefixes the user may see for the given role kinds; ``None`` means everything.
+
+    A subtree's history comes with it: when a unit inside the user's subtree succeeded units
+    that now lie elsewhere (a transferred unit's old place, units merged into it), those
+    predecessors — ended, with their reports — are in scope too (``lineage_paths``).
+    """
     if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
         return None
-    kinds = set(kinds)
-    return _root_paths(r.organization.path for r in user_roles(user) if r.kind in kinds and r.organization.is_active)
+    key = frozenset(kinds)
+    roles = user_roles(user)
+    # Memoised with the roles it was computed from: whoever refreshes the roles refreshes this.
+    memo = getattr(user, "_rt_scope", None)
+    if memo is None or memo[0] is not roles:
+        memo = (roles, {})
+        if getattr(user, "is_authenticated", False):
+            user._rt_scope = memo  # type: ignore[attr-defined]
+    if key not in memo[1]:
+        own = _root_paths(r.organization.path for r in roles if r.kind in key and r.organization.is_active)
+        memo[1][key] = _root_paths(own + lineage_paths(own))
+    return memo[1][key]
+
+
+#: Chains of successions followed back (a unit merged, then its successor transferred, …).
+LINEAGE_DEPTH = 20
+
+
+def lineage_paths(paths: list[str]) -> list[str]:
+    """Paths of the predecessors, outside ``paths``, of units inside them (followed back)."""
+    if not paths:
+        return []
+    through = Organization.successors.through
+    if not through.objects.exists():  # no reorganisation recorded yet: nothing to follow
+        return []
+    found: list[str] = []
+    frontier = list(paths)
+    for _ in range(LINEAGE_DEPTH):
+        covered = frontier + found
+        q = Q()
+        for path in frontier:
+            q |= Q(successors__path__startswith=path)
+        preds = set(Organization.objects.filter(q).values_list("path", flat=True).distinct())
+        new = [p for p in preds if not any(p.startswith(c) for c in paths + covered)]
+        if not new:
+            break
+        found += new
+        frontier = _root_paths(new)
+    return found
 
 
 def scope_q(user, field: str = "organization", kinds: Iterable[str] = ALL_KINDS) -> Q:
