@@ -7,13 +7,15 @@ index whatever the size of the tree.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Organization, Role, RoleKind
+from .models import Organization, Reorganisation, Role, RoleKind
 from .text import search_key
 
 ALL_KINDS = (RoleKind.STAFF, RoleKind.LEADER, RoleKind.ADMIN)
@@ -167,3 +169,42 @@ def ancestors(org: Organization) -> list[Organization]:
     step = Organization.steplen
     paths = [org.path[:i] for i in range(step, len(org.path), step)]
     return list(Organization.objects.filter(path__in=paths).order_by("depth"))
+
+
+@dataclass(frozen=True)
+class LineageLink:
+    """One step of a unit's lineage: the other unit, and the reorganisation that linked them."""
+
+    unit: Organization
+    event: Reorganisation | None
+    visible: bool
+
+    @property
+    def effective(self):
+        return self.event.effective if self.event else self.unit.valid_from
+
+
+def lineage(user, org: Organization) -> tuple[list[LineageLink], list[LineageLink]]:
+    """(predecessors, successors) of ``org`` with the dated reorganisations that made them.
+
+    Units outside the user's scope are named (the history would not read otherwise) but not
+    linked: their pages stay a 404.
+    """
+    def links(units, events_of) -> list[LineageLink]:
+        out = []
+        for unit in units:
+            event = events_of.get(unit.pk)
+            out.append(LineageLink(unit, event, can_access(user, unit)))
+        return sorted(out, key=lambda link: (link.effective or dt.date.min, link.unit.name))
+
+    preds = list(Organization.objects.filter(successors=org))
+    succs = list(org.successors.all())
+    by_pred: dict[int, Reorganisation] = {}
+    for event in Reorganisation.objects.filter(targets=org).prefetch_related("sources"):
+        for source in event.sources.all():
+            by_pred.setdefault(source.pk, event)
+    by_succ: dict[int, Reorganisation] = {}
+    for event in Reorganisation.objects.filter(sources=org).prefetch_related("targets"):
+        for target in event.targets.all():
+            by_succ.setdefault(target.pk, event)
+    return links(preds, by_pred), links(succs, by_succ)
