@@ -10,7 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organization, OrgKind
-from .text import clean_line
+from .services.reorganisation import REASON_MAX
+from .text import clean_line, clean_text
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 #: Longest query the unit pickers accept (a unit's full name is at most 255 characters).
@@ -70,9 +71,27 @@ class PickForm(WorkspaceForm):
     q = forms.CharField(label=_("Name or code"), max_length=QUERY_MAX, required=False)
 
 
-class CloseForm(WorkspaceForm):
-    on = forms.DateField(label=_("Effective date"), widget=DATE_INPUT,
-                         help_text=_("The last day the unit exists, as dd/mm/yyyy."))
+class ReorganiseFields(WorkspaceForm):
+    """The date and the reason every dated change of the tree records (its history)."""
+
+    effective = forms.DateField(
+        label=_("Effective from"), widget=DATE_INPUT,
+        help_text=_("The first day of the new structure, as dd/mm/yyyy; the unit ends in its old place the day before."))
+    reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("The decision and its number, e.g. Quyết định số 321-QĐ/TW."))
+
+    def clean(self):
+        cleaned = super().clean()
+        if isinstance(cleaned.get("reason"), str):
+            cleaned["reason"] = clean_text(cleaned["reason"])
+        return cleaned
+
+
+class MoveForm(ReorganiseFields):
+    pass
+
+
+class CloseForm(ReorganiseFields):
     successor_q = forms.CharField(
         label=_("Merged into (optional)"), max_length=QUERY_MAX, required=False,
         help_text=_("Name or code of the unit its work goes to; leave empty when the unit is dissolved."))

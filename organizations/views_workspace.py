@@ -15,13 +15,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import services
 from . import workspace as W
-from .forms_workspace import QUERY_MAX, CloseForm, PickForm, UnitForm
+from .forms_workspace import QUERY_MAX, CloseForm, MoveForm, PickForm, UnitForm
 from .models import Organization
 from .selectors import ancestors, can_access, organization_in_scope_or_404
 from .text import clean_line
@@ -170,9 +171,25 @@ def workspace_edit(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+def _apply(request: HttpRequest, form, planner, kwargs: dict):
+    """Plan the change (its effects in words); on "apply", record it. Returns (plan, event):
+    a refusal puts the service's reasons on the form and leaves both empty."""
+    try:
+        plan = planner(actor=request.user, effective=form.cleaned_data["effective"],
+                       reason=form.cleaned_data["reason"], **kwargs)
+        if request.POST.get("step") == "apply":
+            return plan, services.reorganise(actor=request.user, plan=plan)
+        return plan, None
+    except (ValidationError, PermissionDenied) as exc:
+        _add_service_errors(form, exc)
+        return None, None
+
+
 @GET_POST
 def workspace_move(request: HttpRequest, pk: int) -> HttpResponse:
-    """Move a unit: find the new parent (accents optional), then confirm what moves along."""
+    """Transfer a unit from a date: find the new parent (accents optional), then see what the
+    change does — the subtree that goes along, the reports that stay filed where they were
+    written — and apply it."""
     org = _admin_unit(request, pk)
     data = request.POST if request.method == "POST" else request.GET
     pick = PickForm(data if "q" in data else None)
@@ -185,43 +202,41 @@ def workspace_move(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("Choose the unit to move it under."))
         return render(request, "organizations/workspace/move.html", {
             **context, "hits": hits, "hit_limit": W.SEARCH_LIMIT})
-    errors: list[str] = []
-    if request.method == "POST":
-        try:
-            services.organization_move(actor=request.user, organization=org, new_parent=parent)
-        except (ValidationError, PermissionDenied) as exc:
-            errors = _refusal(exc)
-        else:
-            org.refresh_from_db()
-            messages.success(request, _("“%(name)s” now lies below %(parent)s.") % {"name": org.name, "parent": parent})
-            return redirect(workspace_url(org))
+    form = MoveForm(request.POST if request.method == "POST" else None,
+                    initial={"effective": timezone.localdate()})
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        plan, event = _apply(request, form, services.plan_move, {"unit": org, "new_parent": parent})
+        if event is not None:
+            moved = event.targets.order_by("pk").first() or org
+            messages.success(request, _("“%(name)s” lies below %(parent)s from %(day)s.") % {
+                "name": moved.name, "parent": parent, "day": event.effective.strftime("%d/%m/%Y")})
+            return redirect(workspace_url(moved))
     return render(request, "organizations/workspace/move_confirm.html", {
-        **context, "parent": parent, "impact": W.move_impact(org), "errors": errors,
+        **context, "parent": parent, "impact": W.move_impact(org), "form": form, "plan": plan,
         "parent_crumbs": _crumbs(request, parent, itself=True),
     })
 
 
 @GET_POST
 def workspace_close(request: HttpRequest, pk: int) -> HttpResponse:
-    """Close a unit from a date: dissolved, or merged into a successor chosen by search."""
+    """Close a unit from a date: dissolved, or merged into a successor chosen by search;
+    previewed in words before it is applied."""
     org = _admin_unit(request, pk)
-    form = CloseForm(request.POST or None)
+    form = CloseForm(request.POST or None, initial={"effective": timezone.localdate()})
     hits: list[Organization] = []
-    successor = None
+    successor = plan = None
     if request.method == "POST" and form.is_valid():
         successor, hits = _successor(request, org, form)
         if not form.errors:
-            try:
-                services.organization_dissolve(actor=request.user, organization=org, on=form.cleaned_data["on"],
-                                               successors=[successor] if successor else [])
-            except (ValidationError, PermissionDenied) as exc:
-                _add_service_errors(form, exc)
-            else:
-                messages.success(request, _("“%(name)s” is closed.") % {"name": org.name})
+            plan, event = _apply(request, form, services.plan_dissolve, {"unit": org, "successor": successor})
+            if event is not None:
+                messages.success(request, _("“%(name)s” is closed from %(day)s.") % {
+                    "name": org.name, "day": event.effective.strftime("%d/%m/%Y")})
                 return redirect(workspace_url(org, closed=True))
     return render(request, "organizations/workspace/close.html", {
         "org": org, "form": form, "hits": hits, "successor": successor, "crumbs": _crumbs(request, org),
-        "impact": W.move_impact(org),
+        "impact": W.move_impact(org), "plan": plan,
     })
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from .actors import is_operator
 from .hooks import count_for, count_in_subtree
-from .models import Organization, Position, RoleKind
+from .models import Organization, Position, Reorganisation, ReorganisationKind, RoleKind
 from .selectors import ancestors, organizations_in_scope, user_roles
 from .text import search_key
 
@@ -74,9 +74,19 @@ class UnitRow:
     def closed(self) -> bool:
         return not self.org.is_active
 
+    #: How it ended: a ``ReorganisationKind`` value, "" when closed without a recorded reorganisation.
+    ending: str = ""
+    #: Transferred units: the parent their new version sits under (when the user may see it).
+    moved_under: Organization | None = None
+
     @property
     def successor_names(self) -> str:
         return ", ".join(str(s) for s in self.successors)
+
+    @property
+    def ended_from(self) -> dt.date | None:
+        """The first day without the unit (a reorganisation's effective date)."""
+        return self.org.valid_to + dt.timedelta(days=1) if self.org.valid_to else None
 
 
 def unit_rows(user, orgs: list[Organization], *, show_closed: bool) -> list[UnitRow]:
@@ -88,9 +98,33 @@ def unit_rows(user, orgs: list[Organization], *, show_closed: bool) -> list[Unit
     people = _people_in_post(ids, today)
     reports = count_for("reports", ids)
     children = _child_counts(orgs, today, show_closed)
-    successors = _visible_successors(user, [o for o in orgs if not o.is_active])
-    return [UnitRow(org=o, children=children.get(o.path, 0), people=people.get(o.pk, 0),
-                    reports=reports.get(o.pk, 0), successors=successors.get(o.pk, [])) for o in orgs]
+    closed = [o for o in orgs if not o.is_active]
+    successors = _visible_successors(user, closed)
+    endings = _endings(closed)
+    rows = [UnitRow(org=o, children=children.get(o.path, 0), people=people.get(o.pk, 0),
+                    reports=reports.get(o.pk, 0), successors=successors.get(o.pk, []), ending=endings.get(o.pk, ""))
+            for o in orgs]
+    _new_places(user, [r for r in rows if r.ending == ReorganisationKind.MOVE and r.successors])
+    return rows
+
+
+def _endings(closed: list[Organization]) -> dict[int, str]:
+    """The kind of reorganisation each closed unit ended by (one query)."""
+    if not closed:
+        return {}
+    rows = Reorganisation.sources.through.objects.filter(organization_id__in=[o.pk for o in closed])
+    return dict(rows.values_list("organization_id", "reorganisation__kind"))
+
+
+def _new_places(user, rows: list[UnitRow]) -> None:
+    """Where transferred units went: the parent of their new version, if the user may see it."""
+    step = Organization.steplen
+    paths = {r.successors[0].path[:-step] for r in rows}
+    if not paths:
+        return
+    parents = {o.path: o for o in organizations_in_scope(user).filter(path__in=paths)}
+    for row in rows:
+        row.moved_under = parents.get(row.successors[0].path[:-step])
 
 
 def _people_in_post(ids: list[int], today: dt.date) -> dict[int, int]:

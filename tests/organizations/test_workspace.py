@@ -12,7 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from organizations.models import Organization, OrgKind, Person, Position, PositionTitle
+from organizations.models import (
+    Organization,
+    OrgKind,
+    Person,
+    Position,
+    PositionTitle,
+    Reorganisation,
+)
 from tests.factories import ReportFactory, make_org
 
 pytestmark = pytest.mark.django_db
@@ -148,8 +155,8 @@ def test_closed_units_are_hidden_until_asked_and_say_how_they_ended(client, tree
     assert "Units below: </span>0<" in page, "A1's children are all closed"
     assert "Show closed units" in page
     fragment = client.get(url("organization-workspace-children", tree["A1"]), {"closed": 1}, **HX).content.decode()
-    assert "Chi bộ A1a" in fragment and "Dissolved since 30/06/2025" in fragment
-    assert "Merged into Đảng bộ cơ sở A2 since 30/06/2025" in fragment
+    assert "Chi bộ A1a" in fragment and "Dissolved from 01/07/2025" in fragment
+    assert "Merged into Đảng bộ cơ sở A2 from 01/07/2025" in fragment
 
 
 @pytest.mark.vietnamese
@@ -157,7 +164,7 @@ def test_closed_units_say_how_they_ended_in_vietnamese(client, tree, admin_a):
     Organization.objects.filter(pk=tree["A1b"].pk).update(valid_to=dt.date(2025, 6, 30))
     reload(tree["A1b"]).successors.set([tree["A2"]])
     fragment = client.get(url("organization-workspace-children", tree["A1"]), {"closed": 1}, **HX).content.decode()
-    assert "Đã sáp nhập vào Đảng bộ cơ sở A2 từ 30/06/2025" in fragment
+    assert "Đã sáp nhập vào Đảng bộ cơ sở A2 từ 01/07/2025" in fragment
 
 
 # --------------------------------------------------------------------------------------
@@ -253,6 +260,9 @@ def test_the_admin_may_rename_their_own_unit_but_not_change_its_kind(client, tre
     assert reload(tree["A"]).kind == OrgKind.BLOC
 
 
+REASON = "Quyết định số 12-QĐ/TU"
+
+
 def test_move_with_a_confirmation_of_what_moves_along(client, tree, admin_root):
     ReportFactory(organization=tree["A1"])
     ReportFactory(organization=tree["A1a"])
@@ -262,22 +272,48 @@ def test_move_with_a_confirmation_of_what_moves_along(client, tree, admin_root):
     assert "Chi bộ A1a" not in page, "never its own subtree"
     confirm = client.get(move, {"q": "quan uy b", "parent": tree["B"].pk}).content.decode()
     assert "3 units (the unit and every unit below it)" in confirm and "2 reports" in confirm
-    assert reload(tree["A1"]).get_parent().pk == tree["A"].pk, "nothing moves before the confirmation"
-    response = client.post(move, {"parent": tree["B"].pk, "q": "quan uy b"})
+    data = {"parent": tree["B"].pk, "q": "quan uy b", "effective": "01/07/2025", "reason": REASON}
+    preview = client.post(move, {**data, "step": "preview"}).content.decode()
+    assert "What will change" in preview and "2 units below it go along." in preview
+    assert "“Đảng bộ cơ sở A1” goes from “Đảng ủy Khối A” to “Quận ủy B” from 01/07/2025." in preview
+    assert reload(tree["A1"]).valid_to is None, "nothing changes before it is applied"
+    response = client.post(move, {**data, "step": "apply"})
     assert response.status_code == 302
-    assert reload(tree["A1"]).get_parent().pk == tree["B"].pk
-    assert reload(tree["A1a"]).path.startswith(reload(tree["B"]).path)
-    entry = LogEntry.objects.get_for_object(tree["A1"]).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
-    assert entry.actor == admin_root and entry.changes_dict["parent"] == ["A", "B"]
+    moved = Organization.objects.get(code="A1")
+    assert moved.get_parent().pk == tree["B"].pk and moved.valid_from == dt.date(2025, 7, 1)
+    assert Organization.objects.get(code="A1a").path.startswith(reload(tree["B"]).path), "the subtree goes along"
+    old = reload(tree["A1"])
+    assert old.valid_to == dt.date(2025, 6, 30) and old.get_parent().pk == tree["A"].pk, "its history stays"
+    assert response["Location"].endswith(f"?open={moved.pk}#unit-{moved.pk}")
+    event = Reorganisation.objects.get()
+    assert event.kind == "move" and event.actor == admin_root and event.reason == REASON
+    entries = [e for e in LogEntry.objects.get_for_object(old) if e.action == LogEntry.Action.UPDATE]
+    assert entries and all(e.actor == admin_root for e in entries)
+    page = client.get(WS, {"open": tree["A"].pk, "closed": 1}).content.decode()
+    assert "Transferred under Quận ủy B from 01/07/2025" in page
+
+
+def test_move_with_bad_input_keeps_what_was_typed(client, tree, admin_root):
+    move = url("organization-workspace-move", tree["A1"])
+    response = client.post(move, {"parent": tree["B"].pk, "effective": "32/13/2025", "reason": "Theo đề án 7",
+                                  "step": "preview"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Enter a valid date" in page
+    assert 'value="32/13/2025"' in page and "Theo đề án 7</textarea>" in page
+    page = client.post(move, {"parent": tree["B"].pk, "effective": "01/07/2025", "reason": "",
+                              "step": "apply"}).content.decode()
+    assert "This field is required" in page and 'value="01/07/2025"' in page
+    assert reload(tree["A1"]).valid_to is None and not Reorganisation.objects.exists()
 
 
 def test_moving_the_unit_of_ones_own_role_is_refused_with_the_reason(client, tree, admin_a):
-    response = client.post(url("organization-workspace-move", tree["A"]), {"parent": tree["A"].pk})
+    data = {"effective": "01/07/2025", "reason": REASON, "step": "apply"}
+    response = client.post(url("organization-workspace-move", tree["A"]), {**data, "parent": tree["A2"].pk})
     assert response.status_code == 200
     assert "Only an administrator above this unit can move it" in response.content.decode()
-    response = client.post(url("organization-workspace-move", tree["A1"]), {"parent": tree["A1a"].pk})
-    assert "cannot be moved under itself" in response.content.decode()
-    assert reload(tree["A1"]).get_parent().pk == tree["A"].pk
+    response = client.post(url("organization-workspace-move", tree["A1"]), {**data, "parent": tree["A1a"].pk})
+    assert "lies inside “Đảng bộ cơ sở A1”" in response.content.decode()
+    assert reload(tree["A1"]).valid_to is None and not Reorganisation.objects.exists()
 
 
 def test_move_without_a_choice_says_so(client, tree, admin_a):
@@ -288,43 +324,64 @@ def test_move_without_a_choice_says_so(client, tree, admin_a):
 
 def test_close_a_unit_merged_into_a_successor(client, tree, admin_a):
     close = url("organization-workspace-close", tree["A1b"])
-    response = client.post(close, {"on": "30/06/2025", "successor_q": "chi bo"})
+    data = {"effective": "01/07/2025", "reason": REASON, "successor_q": "chi bo"}
+    response = client.post(close, {**data, "step": "preview"})
     page = response.content.decode()
     assert response.status_code == 200 and "Choose below the unit its work goes to" in page
-    assert 'value="30/06/2025"' in page and f'value="{tree["A1a"].pk}"' in page
+    assert 'value="01/07/2025"' in page and f'value="{tree["A1a"].pk}"' in page
+    page = client.post(close, {**data, "successor": tree["A1a"].pk, "step": "preview"}).content.decode()
+    assert "What will change" in page and "merged into “Chi bộ A1a”" in page
     assert reload(tree["A1b"]).valid_to is None
-    response = client.post(close, {"on": "30/06/2025", "successor_q": "chi bo", "successor": tree["A1a"].pk})
+    response = client.post(close, {**data, "successor": tree["A1a"].pk, "step": "apply"})
     assert response.status_code == 302
     org = reload(tree["A1b"])
     assert org.valid_to == dt.date(2025, 6, 30) and list(org.successors.all()) == [tree["A1a"]]
+    event = Reorganisation.objects.get()
+    assert event.actor == admin_a and event.kind == "dissolve"
     entries = [e for e in LogEntry.objects.get_for_object(org) if e.action == LogEntry.Action.UPDATE]
     assert entries and all(e.actor == admin_a for e in entries)
     assert any("valid_to" in e.changes_dict for e in entries)
+    page = client.get(response["Location"]).content.decode()
+    assert "Merged into Chi bộ A1a from 01/07/2025" in page
 
 
 def test_close_by_exact_code_and_bad_dates(client, tree, admin_a):
     close = url("organization-workspace-close", tree["A2"])
-    response = client.post(close, {"on": "tomorrow", "successor_q": "A1"})
+    data = {"reason": REASON, "step": "apply"}
+    response = client.post(close, {**data, "effective": "tomorrow", "successor_q": "A1"})
     page = response.content.decode()
     assert response.status_code == 200 and "Enter a valid date" in page and 'value="tomorrow"' in page
     Organization.objects.filter(pk=tree["A2"].pk).update(valid_from=dt.date(2020, 1, 1))
-    page = client.post(close, {"on": "01/01/2019"}).content.decode()
-    assert "cannot be dissolved before it was created" in page and 'value="01/01/2019"' in page
-    response = client.post(close, {"on": "01/01/2025", "successor_q": "a1"})
+    page = client.post(close, {**data, "effective": "01/01/2019"}).content.decode()
+    assert "only starts on" in page and 'value="01/01/2019"' in page
+    response = client.post(close, {**data, "effective": "01/01/2025", "successor_q": "a1"})
     assert response.status_code == 302
     assert list(reload(tree["A2"]).successors.all()) == [tree["A1"]]
 
 
+def test_dissolve_without_a_successor(client, tree, admin_a):
+    response = client.post(url("organization-workspace-close", tree["A1"]),
+                           {"effective": "01/01/2025", "reason": REASON, "step": "apply"})
+    assert response.status_code == 302
+    assert reload(tree["A1"]).valid_to == dt.date(2024, 12, 31)
+    assert reload(tree["A1a"]).valid_to == dt.date(2024, 12, 31), "the units below close with it"
+    page = client.get(WS, {"closed": 1, "open": tree["A1"].pk}).content.decode()
+    assert "Dissolved from 01/01/2025" in page
+    assert "Chi bộ A1a" not in client.get(WS, {"open": tree["A"].pk}).content.decode()
+
+
 def test_closing_ones_own_unit_is_refused(client, tree, admin_a):
-    page = client.post(url("organization-workspace-close", tree["A"]), {"on": "01/01/2025"}).content.decode()
+    page = client.post(url("organization-workspace-close", tree["A"]),
+                       {"effective": "01/01/2025", "reason": REASON, "step": "apply"}).content.decode()
     assert "Only an administrator above this unit can move it, close it" in page
     assert reload(tree["A"]).valid_to is None
 
 
 def test_a_successor_outside_the_subtree_cannot_be_chosen(client, tree, admin_a):
     close = url("organization-workspace-close", tree["A2"])
-    assert client.post(close, {"on": "01/01/2025", "successor": tree["B1"].pk}).status_code == 404
-    page = client.post(close, {"on": "01/01/2025", "successor_q": "B1"}).content.decode()
+    data = {"effective": "01/01/2025", "reason": REASON, "step": "apply"}
+    assert client.post(close, {**data, "successor": tree["B1"].pk}).status_code == 404
+    page = client.post(close, {**data, "successor_q": "B1"}).content.decode()
     assert "No open unit in your part of the tree matches" in page
     assert reload(tree["A2"]).valid_to is None
 
