@@ -49,6 +49,19 @@ def workspace_roots(user) -> list[Organization]:
     return roots
 
 
+def _in_tree(user) -> QuerySet[Organization]:
+    """Units of the workspace's subtrees. The admin scope also holds, through the lineage, ended
+    predecessors now outside them (a transferred unit's old place): they have no row in this
+    tree, so search and pickers leave them out (their pages stay reachable from the unit page)."""
+    qs = organizations_in_scope(user, kinds=ADMIN)
+    if is_operator(user):
+        return qs
+    q = Q(pk__in=[])
+    for root in workspace_roots(user):
+        q |= Q(path__startswith=root.path)
+    return qs.filter(q)
+
+
 def _open_q(today: dt.date) -> Q:
     return Q(valid_to__isnull=True) | Q(valid_to__gte=today)
 
@@ -252,7 +265,7 @@ def workspace_search(user, query: str, limit: int = SEARCH_LIMIT) -> list[Organi
     key = search_key(query)
     if not key:
         return []
-    qs = organizations_in_scope(user, kinds=ADMIN).filter(search_text__contains=key)
+    qs = _in_tree(user).filter(search_text__contains=key)
     return list(qs.order_by("depth", "path")[:limit])
 
 
@@ -271,8 +284,7 @@ def parent_candidates(user, org: Organization, query: str, limit: int = SEARCH_L
     if not key:
         return []
     today = timezone.localdate()
-    qs = (organizations_in_scope(user, kinds=ADMIN).filter(_open_q(today), search_text__contains=key)
-          .exclude(path__startswith=org.path))
+    qs = _in_tree(user).filter(_open_q(today), search_text__contains=key).exclude(path__startswith=org.path)
     parent_path = org.path[:-Organization.steplen]
     if parent_path:
         qs = qs.exclude(path=parent_path)
@@ -285,8 +297,7 @@ def successor_candidates(user, org: Organization, query: str, limit: int = SEARC
     if not key:
         return []
     today = timezone.localdate()
-    qs = (organizations_in_scope(user, kinds=ADMIN).filter(_open_q(today), search_text__contains=key)
-          .exclude(pk=org.pk))
+    qs = _in_tree(user).filter(_open_q(today), search_text__contains=key).exclude(pk=org.pk)
     return list(qs.order_by("depth", "path")[:limit])
 
 
