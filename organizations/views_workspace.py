@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -173,16 +174,24 @@ def workspace_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _apply(request: HttpRequest, form, planner, kwargs: dict):
     """Plan the change (its effects in words); on "apply", record it. Returns (plan, event):
-    a refusal puts the service's reasons on the form and leaves both empty."""
+    a refusal puts the service's reasons on the form and leaves both empty.
+
+    In one transaction: the planners lock the rows they read (``select_for_update``), which
+    PostgreSQL only allows inside one — and a preview then reads a consistent tree."""
     try:
-        plan = planner(actor=request.user, effective=form.cleaned_data["effective"],
-                       reason=form.cleaned_data["reason"], **kwargs)
-        if request.POST.get("step") == "apply":
-            return plan, services.reorganise(actor=request.user, plan=plan)
-        return plan, None
+        with transaction.atomic():
+            return _plan_and_apply(request, form, planner, kwargs)
     except (ValidationError, PermissionDenied) as exc:
         _add_service_errors(form, exc)
         return None, None
+
+
+def _plan_and_apply(request: HttpRequest, form, planner, kwargs: dict):
+    plan = planner(actor=request.user, effective=form.cleaned_data["effective"],
+                   reason=form.cleaned_data["reason"], **kwargs)
+    if request.POST.get("step") == "apply":
+        return plan, services.reorganise(actor=request.user, plan=plan)
+    return plan, None
 
 
 @GET_POST

@@ -77,9 +77,18 @@
     }
   });
 
+  // The unit looked for gets the focus once the page has loaded: the browser's own jump to
+  // the URL's #unit-… fragment (which works without this script) would otherwise undo it.
   var target = tree.querySelector(".ws-target .ws-link");
   if (target) {
-    target.scrollIntoView({block: "center"});
-    target.focus({preventScroll: true});
+    var focusTarget = function () {
+      target.scrollIntoView({block: "center"});
+      target.focus({preventScroll: true});
+    };
+    if (document.readyState === "complete") {
+      window.setTimeout(focusTarget, 0);
+    } else {
+      window.addEventListener("load", function () { window.setTimeout(focusTarget, 0); });
+    }
   }
 })();
