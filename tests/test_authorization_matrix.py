@@ -317,6 +317,9 @@ def expect(route: Route, actor: Actor, case: str | None, method: str) -> Expect:
         return ok(200) if method == "GET" else ok(405)
     if name == "organization-detail":
         return _in_scope(actor, case, view, method)
+    if name in ("organization-merge", "organization-split"):  # admins of the unit's subtree; a post
+        # without the form's fields is the form again with its errors, and nothing changes
+        return ok(200) if covers(actor, case, (RoleKind.ADMIN,)) else ok(404)
     if name in ("report-detail", "meeting-detail"):
         return _in_scope(actor, case, view, method)
     if name == "attachment-download":
@@ -475,7 +478,7 @@ def _param_value(route: Route, param: str, world: World, case: str | None) -> st
         return str(world.attachments[code].pk)
     if name.startswith("summary-document"):
         return str(world.documents[code].pk)
-    if name in ("organization-detail",):
+    if name in ("organization-detail", "organization-merge", "organization-split"):
         return str(world.orgs[code].pk)
     if name == "directive-detail":
         return str(world.directive.pk)
