@@ -11,6 +11,7 @@ class ResolutionsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from organizations.models import Organ, Organization, Term
+        from organizations.signals import tree_changed
 
         from .models import Directive
         from .selectors import forget_register_choices
@@ -20,3 +21,4 @@ class ResolutionsConfig(AppConfig):
             post_save.connect(forget_register_choices, sender=model, dispatch_uid=f"register-choices-{model.__name__}")
             post_delete.connect(forget_register_choices, sender=model,
                                 dispatch_uid=f"register-choices-del-{model.__name__}")
+        tree_changed.connect(forget_register_choices, dispatch_uid="register-choices-tree")
