@@ -126,7 +126,8 @@ class ImportPlan:
     def digest(self) -> str:
         """What the plan would do, as a hash: the same file against a changed tree plans otherwise."""
         ops = {"created": [(c.code, c.parent_code, _plain(c.values)) for c in self.created],
-               "changed": [(c.code, _plain({k: v[1] for k, v in c.fields.items()})) for c in self.changed],
+               "changed": [(c.code, _plain({k: v[0] for k, v in c.fields.items()}),
+                             _plain({k: v[1] for k, v in c.fields.items()})) for c in self.changed],
                "moved": [(m.code, m.old_parent, m.new_parent) for m in self.moved]}
         return hashlib.sha256(json.dumps(ops, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -169,9 +170,9 @@ class _Planner:
         self.code_at: dict[str, str] = {}  # path → code
 
     # -- helpers ------------------------------------------------------------------------
-    def error(self, unit: UnitRow, column: str, code: str, **params) -> None:
+    def error(self, unit: UnitRow, column: str, problem: str, /, **params) -> None:
         unit.ok = False
-        self.result.errors.append(RowError(unit.row, column, code, params))
+        self.result.errors.append(RowError(unit.row, column, problem, params))
 
     def in_scope(self, path: str) -> bool:
         return self.paths is None or any(path.startswith(p) for p in self.paths)
