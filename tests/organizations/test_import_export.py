@@ -121,6 +121,7 @@ def test_five_thousand_rows_import_in_bulk_into_a_tree_with_siblings(tree, opera
     assert entries.count() == 5000
 
 
+@pytest.mark.embedded
 def test_new_units_go_where_add_child_puts_them(tree, operator):
     """Same rows, once by the import and once by treebeard's add_child one at a time: same paths."""
     rows = [{"code": code, "name": code, "kind": "cell", "parent_code": parent}
@@ -138,6 +139,7 @@ def test_new_units_go_where_add_child_puts_them(tree, operator):
 # --------------------------------------------------------------------------------------
 # A file with problems of every kind changes nothing
 # --------------------------------------------------------------------------------------
+@pytest.mark.embedded
 def test_a_file_with_every_kind_of_problem_changes_nothing(tree, admin_a):
     rows = [
         ["N1", "Chi bộ mới 1", "", "cell", "A1", "12", "2020-01-01", ""],          # 2: fine
@@ -251,6 +253,7 @@ def test_exports_never_carry_a_formula(tree, operator):
 # --------------------------------------------------------------------------------------
 # Changes and moves, audit trail
 # --------------------------------------------------------------------------------------
+@pytest.mark.embedded
 def test_changes_and_moves_in_any_order_with_their_audit_entries(tree, operator):
     rows = [
         # A moves under A1b, which is under A1, which moves under B first: applied shallowest first.

@@ -3,7 +3,7 @@
 ``Organization.objects.add_child`` costs several queries a unit (lock the parent, find the
 sorted place, shift the siblings after it, bump ``numchild``, save); for thousands of units
 the paths are laid out in memory instead, as ``meetings/management/commands/generate_dataset``
-does, and written with ``bulk_create``. What treebeard guarantees is kept:
+does, and written in bulk (``copy``). What treebeard guarantees is kept:
 
 - a path is its parent's path plus one step of :attr:`Organization.steplen` characters of
   :attr:`Organization.alphabet`; ``depth`` is the number of steps;
@@ -28,12 +28,15 @@ from django.utils.translation import gettext as _
 
 from organizations.models import Organization
 
+from .copy import insert, reserve_ids
 from .plan import Created
 
 STEP = Organization.steplen
 ALPHABET = Organization.alphabet
 MAX_POSITION = len(ALPHABET) ** STEP - 1
 BATCH = 1000
+COLUMNS = ["id", "path", "depth", "numchild", "code", "name", "short_name", "kind", "member_count", "valid_from",
+           "valid_to", "search_text"]
 
 
 def segment(position: int) -> str:
@@ -115,9 +118,12 @@ def create_units(created: list[Created], progress: Callable[[int, int], None] | 
         org.clean()  # search_text
         objects.append(org)
     objects.sort(key=lambda o: o.path)
+    if connection.vendor == "postgresql":
+        for org, pk in zip(objects, reserve_ids(Organization, len(objects)), strict=True):
+            org.pk = pk
     done = 0
     for start in range(0, len(objects), BATCH):
-        Organization.objects.bulk_create(objects[start:start + BATCH])
+        insert(Organization, objects[start:start + BATCH], COLUMNS)
         done += len(objects[start:start + BATCH])
         if progress:
             progress(done, len(objects))
