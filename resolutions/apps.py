@@ -10,11 +10,16 @@ class ResolutionsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from organizations.hooks import register_succession_handler
         from organizations.models import Organ, Organization, Term
         from organizations.signals import tree_changed
 
         from .models import Directive
         from .selectors import forget_register_choices
+        from .succession import carry_register
+
+        # A reorganisation hands the register's open work on to the units that carry it.
+        register_succession_handler(carry_register)
 
         # The dashboards' filter form caches the register's issuers and terms (and their names).
         for model in (Directive, Organ, Term, Organization):
