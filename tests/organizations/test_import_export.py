@@ -371,3 +371,88 @@ def test_commands_print_counts_and_fail_on_any_problem(tree, tmp_path):
         call_command("import_organizations", str(tmp_path / "khong-co.csv"), stdout=io.StringIO())
     with pytest.raises(CommandError):
         call_command("export_organizations", str(exported), "--root", "KHONG-CO", stdout=io.StringIO())
+
+
+# --------------------------------------------------------------------------------------
+# Browser pages (through Django's test client; tests/browser/ drives a real browser)
+# --------------------------------------------------------------------------------------
+def _upload(client, data: bytes, name: str = "don-vi.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post("/to-chuc/nhap-xuat/", {"file": SimpleUploadedFile(name, data)})
+
+
+def test_pages_upload_dry_run_apply_as_a_job_and_export(tree, admin_a, client, django_capture_on_commit_callbacks):
+    from config.celery import app
+    from organizations.models import ImportStatus, OrganizationImport
+
+    client.force_login(admin_a)
+    assert client.get("/to-chuc/nhap-xuat/").status_code == 200
+    bad = _upload(client, csv_file([["N1", "Chi bộ N1", "", "cell", "A1", "3", "", ""],
+                                    ["B1", "Đổi tên", "", "grassroots", "B", "", "", ""]]))
+    job = OrganizationImport.objects.get()
+    assert bad.status_code == 302 and bad.url == f"/to-chuc/nhap-xuat/{job.pk}/"
+    page = client.get(bad.url).content.decode()
+    assert job.status == ImportStatus.INVALID and "nothing will be changed" in page
+    assert "The unit B1 is outside your part of the tree." in page and "Apply these changes" not in page
+    assert client.post(f"/to-chuc/nhap-xuat/{job.pk}/ap-dung/").status_code == 302
+    assert not Organization.objects.filter(code="N1").exists()
+
+    good = _upload(client, csv_file([["N1", "Chi bộ N1", "", "cell", "A1", "3", "", ""],
+                                     ["A2", "Đảng bộ A2 (tên mới)", "", "grassroots", "A1", "0", "", ""]]))
+    job2 = OrganizationImport.objects.latest("pk")
+    job.refresh_from_db()
+    assert job.status == ImportStatus.EXPIRED and job.content == b""  # one kept file an admin
+    page = client.get(good.url + "?show=moved").content.decode()
+    assert "Apply these changes" in page and "Đảng bộ cơ sở A2" not in page  # the moved table: codes
+    assert "data-testid=\"import-moved\"" in page
+    changed = client.get(good.url + "?show=changed").content.decode()
+    assert "Đảng bộ cơ sở A2 → Đảng bộ A2 (tên mới)" in changed
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            applied = client.post(f"/to-chuc/nhap-xuat/{job2.pk}/ap-dung/")
+    finally:
+        app.conf.task_always_eager = eager
+    assert applied.status_code == 302
+    job2.refresh_from_db()
+    assert job2.status == ImportStatus.DONE and job2.content == b""
+    assert parent_code(Organization.objects.get(code="A2")) == "A1"
+    assert Organization.objects.get(code="N1").member_count == 3
+    status = client.get(f"/to-chuc/nhap-xuat/{job2.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in status and "Applied: 1 units created, 1 changed, 1 moved." in status
+    assert LogEntry.objects.filter(actor=admin_a, action=LogEntry.Action.CREATE).count() == 1
+    # Applied once only: a second request is refused with a message, nothing runs again.
+    again = client.post(f"/to-chuc/nhap-xuat/{job2.pk}/ap-dung/", follow=True)
+    assert "This file is already being applied or has been applied." in again.content.decode()
+
+    download = client.get(f"/to-chuc/nhap-xuat/xuat/{tree['A'].pk}/xlsx/")
+    assert download.status_code == 200 and download["Content-Disposition"] == 'attachment; filename="don-vi-a.xlsx"'
+    assert client.get(f"/to-chuc/nhap-xuat/xuat/{tree['B'].pk}/csv/").status_code == 404
+    assert client.get(f"/to-chuc/nhap-xuat/xuat/{tree['A'].pk}/pdf/").status_code == 404
+
+
+def test_pages_refuse_files_with_a_reason_and_strangers_with_a_404(tree, admin_a, make_user, client):
+    from organizations.models import OrganizationImport
+
+    client.force_login(admin_a)
+    for data, name, message in [
+        (b"%PDF-1.4", "bao-cao.pdf", "is neither a CSV nor an XLSX file"),
+        ("code;name\n".encode("utf-16"), "don-vi.csv", "The file is not UTF-8 text."),
+        (b"ma;ten\nX;Y\n", "don-vi.csv", "Unknown columns: ma, ten."),
+        (b"x" * (5 * 1024 * 1024 + 1), "don-vi.csv", "The file is larger than 5 MB."),
+    ]:
+        response = _upload(client, data, name)
+        assert response.status_code == 200 and message in response.content.decode()
+    assert not OrganizationImport.objects.exists()
+    _upload(client, csv_file([["N1", "Chi bộ N1", "", "cell", "A1", "", "", ""]]))
+    job = OrganizationImport.objects.get()
+    admin_b = make_user("admin_b", tree["B"], RoleKind.ADMIN)
+    leader_a = make_user("leader_a", tree["A"], RoleKind.LEADER)
+    for stranger in (admin_b, leader_a):
+        client.force_login(stranger)
+        assert client.get(f"/to-chuc/nhap-xuat/{job.pk}/").status_code == 404
+        assert client.post(f"/to-chuc/nhap-xuat/{job.pk}/ap-dung/").status_code == 404
+    assert client.get("/to-chuc/nhap-xuat/").status_code == 404  # a leader administers nothing
+    job.refresh_from_db()
+    assert job.status == "planned"

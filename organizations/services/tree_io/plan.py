@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from organizations.actors import is_operator, is_system_actor
 from organizations.models import Organization, RoleKind
-from organizations.selectors import scope_paths
+from organizations.selectors import scope_paths, user_roles
 
 from .cells import (
     COLUMNS,
@@ -163,6 +163,8 @@ class _Planner:
     def __init__(self, actor, table: Table) -> None:
         self.actor, self.table = actor, table
         self.paths = admin_paths(actor)
+        self.role_paths = [r.organization.path for r in user_roles(actor)
+                           if r.kind == RoleKind.ADMIN and r.organization.is_active]
         self.result = ImportPlan(table)
         self.units: list[UnitRow] = []
         self.by_code: dict[str, UnitRow] = {}
@@ -178,7 +180,8 @@ class _Planner:
         return self.paths is None or any(path.startswith(p) for p in self.paths)
 
     def below_own_role(self, path: str) -> bool:
-        return self.paths is None or any(path.startswith(p) and path != p for p in self.paths)
+        """``common._require_below_own_role``: strictly below one of the actor's own admin roles."""
+        return self.paths is None or any(path.startswith(p) and path != p for p in self.role_paths)
 
     def current_parent(self, code: str) -> str:
         path = self.db[code]["path"]
