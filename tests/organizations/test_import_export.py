@@ -382,6 +382,7 @@ def _upload(client, data: bytes, name: str = "don-vi.csv"):
     return client.post("/to-chuc/nhap-xuat/", {"file": SimpleUploadedFile(name, data)})
 
 
+@pytest.mark.embedded
 def test_pages_upload_dry_run_apply_as_a_job_and_export(tree, admin_a, client, django_capture_on_commit_callbacks):
     from config.celery import app
     from organizations.models import ImportStatus, OrganizationImport
@@ -456,3 +457,15 @@ def test_pages_refuse_files_with_a_reason_and_strangers_with_a_404(tree, admin_a
     assert client.get("/to-chuc/nhap-xuat/").status_code == 404  # a leader administers nothing
     job.refresh_from_db()
     assert job.status == "planned"
+
+
+@pytest.mark.vietnamese
+def test_pages_speak_vietnamese_by_default(tree, admin_a, client):
+    client.force_login(admin_a)
+    page = client.get("/to-chuc/nhap-xuat/").content.decode()
+    assert "Nhập, xuất đơn vị" in page and "Tải lên và kiểm tra" in page
+    plan = plan_import(admin_a, rows=[{"code": "B1", "name": "B1", "kind": "grassroots", "parent_code": "B"}])
+    from django.utils import translation
+
+    with translation.override("vi"):
+        assert plan.errors[0].message == "Đơn vị B1 nằm ngoài phạm vi quản trị của bạn."
