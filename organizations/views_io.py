@@ -45,9 +45,17 @@ class UploadForm(forms.Form):
                                "and applied it."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx", "class": "form-control"}))
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # An empty file gets the import's own message; a file the upload handler stopped keeping
+        # (past ATTACHMENT_MAX_BYTES, see meetings.uploads) arrives empty too, with its ``limit``.
+        self.fields["file"].allow_empty_file = True
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
+        if getattr(upload, "limit", None) is None and upload.size == 0:
+            raise ValidationError(ImportFileError("empty").message)
+        if upload.size > MAX_BYTES or getattr(upload, "limit", None) is not None:
             raise ValidationError(_("The file is larger than %(limit_mb)s MB.") % {"limit_mb": MAX_BYTES // 1024 // 1024})
         return upload
 

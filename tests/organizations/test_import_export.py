@@ -442,6 +442,8 @@ def test_pages_refuse_files_with_a_reason_and_strangers_with_a_404(tree, admin_a
         ("code;name\n".encode("utf-16"), "don-vi.csv", "The file is not UTF-8 text."),
         (b"ma;ten\nX;Y\n", "don-vi.csv", "Unknown columns: ma, ten."),
         (b"x" * (5 * 1024 * 1024 + 1), "don-vi.csv", "The file is larger than 5 MB."),
+        (b"x" * (11 * 1024 * 1024), "don-vi.csv", "The file is larger than 5 MB."),  # not even kept
+        (b"", "don-vi.csv", "The file is empty."),
     ]:
         response = _upload(client, data, name)
         assert response.status_code == 200 and message in response.content.decode()
