@@ -388,6 +388,9 @@ def reorganise(*, actor, plan: Plan) -> Reorganisation:
         successor = targets[0] if targets else _create(actor, *plan.new_units[0], eff)
         targets = [successor]
         for source in sources:
+            # Fetched again: creating the successor (siblings are kept sorted by code) may have
+            # shifted the paths of the units after it, these among them.
+            source = Organization.objects.get(pk=source.pk)
             for child in _children_on(source, eff):
                 mapping = carry_subtree(child, Organization.objects.get(pk=successor.pk), eff, actor)
                 carried.update({old: new.pk for old, new in mapping.items() if new.pk != old})

@@ -35,7 +35,14 @@ from organizations.services import (
 from resolutions import periods as P
 from resolutions.dashboards import figures_for
 from resolutions.models import Assignment
-from tests.factories import AssignmentFactory, DirectiveFactory, LinkFactory, ReportFactory, UserFactory, grant
+from tests.factories import (
+    AssignmentFactory,
+    DirectiveFactory,
+    LinkFactory,
+    ReportFactory,
+    UserFactory,
+    grant,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +156,18 @@ def test_merger_into_a_new_unit_moves_children_and_work_from_the_date(world):
     assert figures("A1", OCT) == (2, 1) and figures("A3", OCT) == (0, 0)
     assert figures("A3", NOV) == (2, 2) and figures("A1", NOV) == (0, 0)
     assert figures("A", OCT) == (2, 1) and figures("A", NOV) == (2, 2)
+
+
+def test_a_new_successor_sorted_before_the_merged_units_still_receives_their_children(world):
+    """New units are inserted among their siblings by code, which renumbers the paths after them."""
+    t, admin = world["t"], world["admin_root"]
+    reorganise(actor=admin, plan=plan_merge(actor=admin, sources=[t["A"], t["B"]], effective=EFFECTIVE, reason="Sáp nhập",
+                                            new_unit=NewUnit(code="0-NEW", name="Đảng ủy mới", kind=OrgKind.BLOC),
+                                            new_parent=t["ROOT"]))
+    new = Organization.objects.get(code="0-NEW")
+    assert sorted(Organization.objects.get_children(new).values_list("code", flat=True)) == ["A1", "A2", "B1"]
+    assert Organization.objects.find_problems() == ([], [], [], [], [])
+    assert figures("0-NEW", NOV) == (2, 2)
 
 
 def test_split_gives_each_part_the_children_chosen_for_it(world):
