@@ -79,7 +79,7 @@ def import_for(actor, pk: int) -> OrganizationImport | None:
     """The actor's own import (nobody else's: the file and its plan are the uploader's)."""
     if not getattr(actor, "pk", None):
         return None
-    return OrganizationImport.objects.filter(pk=pk, requested_by=actor).first()
+    return OrganizationImport.objects.filter(pk=pk, requested_by=actor).defer("content").first()
 
 
 def recent_imports(actor, limit: int = 10) -> list[OrganizationImport]:

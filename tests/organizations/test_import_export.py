@@ -207,6 +207,9 @@ def test_file_problems_are_named(tree, operator):
     assert problem(b"code;name", "f.xlsx") == "not_xlsx"
     assert problem(b"PK\x03\x04" + b"\0" * 100, "f.xlsx") == "bad_xlsx"
     assert problem(b"code;name;kind;parent_code\n" + b"X;Y;cell;A\n" * 20_001) == "too_many_rows"
+    commas = plan_import(operator, data="code,name,kind,parent_code\r\nN1,\"Chi bộ 1, phố Huế\",cell,A1\r\n".encode(),
+                         filename="f.csv")
+    assert commas.errors == [] and commas.created[0].values["name"] == "Chi bộ 1, phố Huế"
     with pytest.raises(ImportFileError) as caught:
         plan_import(operator, data=b"x" * (5 * 1024 * 1024 + 1), filename="f.csv")
     assert caught.value.message == "The file is larger than 5 MB."

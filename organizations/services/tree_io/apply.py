@@ -8,7 +8,12 @@ against the tree as it now is — scope included — and refuses when that finds
 
 Then: field changes by ``bulk_update``, new units by ``layout.create_units``, moves one by
 one through the tree service's move (shallowest first, so a unit moves under a parent that
-is already where the file puts it). Bulk writes pass by django-auditlog's signals, so the
+is already where the file puts it). A file says where units *are*: a parent that differs is a
+correction of the tree (``organization_move``: the unit takes its history along), not a dated
+transfer (``services.reorganisation``, which ends the unit and starts a successor from a date,
+with a reason — neither of which a row carries); those stay on the reorganisation pages.
+
+Bulk writes pass by django-auditlog's signals, so the
 audit entries of created and changed units are written here in bulk, with the actor and the
 request's address; each move is logged by the move itself.
 """
@@ -87,6 +92,9 @@ def apply_import(*, actor, plan: ImportPlan, progress: Progress | None = None) -
         created = create_units(fresh.created, lambda done, total: report(25 + 50 * done // max(total, 1)))
         entries += [_created_entry(org) for org in created]
         report(75)
+        # New siblings may have shifted paths, the ones the actor's roles are memoised with included.
+        for memo in ("_rt_roles", "_rt_scope"):
+            actor.__dict__.pop(memo, None)
         for i, move in enumerate(sorted(fresh.moved, key=lambda m: m.depth)):
             org = Organization.objects.select_for_update().get(code=move.code)
             parent = Organization.objects.select_for_update().get(code=move.new_parent)
