@@ -70,8 +70,9 @@ class ReorganiseForm(forms.Form):
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+                css = "form-check-input"
+            else:
+                css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
 
     def _unit(self, name: str, required: bool = True) -> Organization | None:

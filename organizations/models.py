@@ -375,3 +375,47 @@ class Reorganisation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.effective.isoformat()}"
+
+
+class ImportStatus(models.TextChoices):
+    PLANNED = "planned", _("Ready to apply")
+    INVALID = "invalid", _("Has problems")
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Being applied")
+    DONE = "done", _("Applied")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+
+
+class OrganizationImport(models.Model):
+    """An uploaded tree file between its dry run and its application, kept on the server.
+
+    The file itself is kept (``content``, at most ``tree_io.MAX_BYTES``) so that applying it
+    plans it again from what was uploaded — never from anything the browser sends back — and
+    is dropped once applied or after ``import_jobs.LIFETIME``. ``report`` is the dry run as
+    shown (counts, tables, problems as codes put in words when shown); ``plan_digest`` what
+    the admin saw, which the application must find again.
+    """
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("uploaded by"))
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(editable=False, default=b"")
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PLANNED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    plan_digest = models.CharField(max_length=64, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    replanned = models.BooleanField(default=False)
+    error = models.TextField(_("error"), blank=True)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation import")
+        verbose_name_plural = _("organisation imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"

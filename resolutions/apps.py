@@ -12,6 +12,7 @@ class ResolutionsConfig(AppConfig):
 
         from organizations.hooks import register_succession_handler
         from organizations.models import Organ, Organization, Term
+        from organizations.signals import tree_changed
 
         from .models import Directive
         from .selectors import forget_register_choices
@@ -25,3 +26,4 @@ class ResolutionsConfig(AppConfig):
             post_save.connect(forget_register_choices, sender=model, dispatch_uid=f"register-choices-{model.__name__}")
             post_delete.connect(forget_register_choices, sender=model,
                                 dispatch_uid=f"register-choices-del-{model.__name__}")
+        tree_changed.connect(forget_register_choices, dispatch_uid="register-choices-tree")

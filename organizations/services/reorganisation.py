@@ -84,6 +84,7 @@ def _clean_reason(reason: str) -> str:
 
 
 def _fresh(unit: Organization) -> Organization:
+    """The unit as stored now, locked until the plan (or the change applying it) ends."""
     return Organization.objects.select_for_update().get(pk=unit.pk)
 
 
@@ -169,6 +170,7 @@ def _history_effects(plan: Plan, units: list[Organization]) -> None:
 
 # --- plans -----------------------------------------------------------------------------------
 
+@transaction.atomic
 def plan_move(*, actor, unit: Organization, new_parent: Organization, effective: dt.date, reason: str) -> Plan:
     """Transfer a unit (with everything below it) under another parent from ``effective``."""
     unit, new_parent = _fresh(unit), _fresh(new_parent)
@@ -188,8 +190,9 @@ def plan_move(*, actor, unit: Organization, new_parent: Organization, effective:
     plan.counts.update(units=below + 1, roles=_roles_at(subtree_valid_on(unit, effective)))
     plan.effects.append(_("“%(unit)s” goes from “%(old)s” to “%(new)s” from %(day)s.") % {
         "unit": unit, "old": old_parent or "—", "new": new_parent, "day": _day(effective)})
-    plan.effects.append(ngettext("%(n)s unit below it goes along.", "%(n)s units below it go along.", below)
-                        % {"n": below})
+    if below:
+        plan.effects.append(ngettext("%(n)s unit below it goes along.", "%(n)s units below it go along.", below)
+                            % {"n": below})
     if unit.valid_from is None or unit.valid_from < effective:
         plan.effects.append(_("Its place before %(day)s is kept in its history; its roles, posts held on that date, "
                               "running terms and assignments carry on in the new place.") % {"day": _day(effective)})
@@ -197,6 +200,7 @@ def plan_move(*, actor, unit: Organization, new_parent: Organization, effective:
     return plan
 
 
+@transaction.atomic
 def plan_merge(*, actor, sources: list[Organization], effective: dt.date, reason: str,
                into: Organization | None = None, new_unit: NewUnit | None = None,
                new_parent: Organization | None = None) -> Plan:
@@ -232,14 +236,16 @@ def plan_merge(*, actor, sources: list[Organization], effective: dt.date, reason
     children = [c for s in sources for c in _children_on(s, effective)]
     moving = sum(len(subtree_valid_on(c, effective)) for c in children)
     plan.counts.update(units=moving, roles=_roles_at(sources))
-    plan.effects.append(ngettext("%(n)s unit below them goes to “%(successor)s” from %(day)s.",
-                                 "%(n)s units below them go to “%(successor)s” from %(day)s.", moving)
-                        % {"n": moving, "successor": successor, "day": _day(effective)})
+    if moving:
+        plan.effects.append(ngettext("%(n)s unit below them goes to “%(successor)s” from %(day)s.",
+                                     "%(n)s units below them go to “%(successor)s” from %(day)s.", moving)
+                            % {"n": moving, "successor": successor, "day": _day(effective)})
     _role_effect(plan, sources)
     _history_effects(plan, sources)
     return plan
 
 
+@transaction.atomic
 def plan_split(*, actor, unit: Organization, parts: list[SplitPart], effective: dt.date, reason: str) -> Plan:
     """Split a unit into several successors, each taking the children chosen for it."""
     reason = _clean_reason(reason)
@@ -293,6 +299,7 @@ def plan_split(*, actor, unit: Organization, parts: list[SplitPart], effective: 
     return plan
 
 
+@transaction.atomic
 def plan_dissolve(*, actor, unit: Organization, effective: dt.date, reason: str,
                   successor: Organization | None = None) -> Plan:
     """Dissolve a unit; with a successor its units and work go there, without it they end too."""
@@ -388,6 +395,9 @@ def reorganise(*, actor, plan: Plan) -> Reorganisation:
         successor = targets[0] if targets else _create(actor, *plan.new_units[0], eff)
         targets = [successor]
         for source in sources:
+            # Fetched again: creating the successor (siblings are kept sorted by code) may have
+            # shifted the paths of the units after it, these among them.
+            source = Organization.objects.get(pk=source.pk)
             for child in _children_on(source, eff):
                 mapping = carry_subtree(child, Organization.objects.get(pk=successor.pk), eff, actor)
                 carried.update({old: new.pk for old, new in mapping.items() if new.pk != old})
