@@ -134,6 +134,8 @@ def workspace_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A new unit below ``pk``."""
     parent = _admin_unit(request, pk)
     form = UnitForm(request.POST or None)
+    if request.method == "POST" and not parent.is_active:
+        form.add_error(None, _("“%(name)s” is closed: no unit can be added below it.") % {"name": parent.name})
     if request.method == "POST" and form.is_valid():
         try:
             org = services.organization_create(actor=request.user, parent=parent, **form.cleaned_data)

@@ -233,6 +233,14 @@ def test_create_with_bad_input_shows_the_form_again_with_what_was_typed(client, 
     assert Organization.objects.filter(name="Chi bộ Mới Toanh").count() == 0
 
 
+def test_no_unit_is_created_below_a_closed_unit(client, tree, admin_a):
+    Organization.objects.filter(pk=tree["A2"].pk).update(valid_to=dt.date(2020, 1, 1))
+    response = client.post(url("organization-workspace-create", tree["A2"]), {
+        "code": "A2x", "name": "Chi bộ A2x", "kind": OrgKind.CELL, "member_count": "3"})
+    assert response.status_code == 200 and "is closed: no unit can be added below it" in response.content.decode()
+    assert not Organization.objects.filter(code="A2x").exists()
+
+
 def test_edit_a_unit_on_the_audit_trail(client, tree, admin_a):
     form = client.get(url("organization-workspace-edit", tree["A1"])).content.decode()
     assert 'value="Đảng bộ cơ sở A1"' in form
