@@ -178,8 +178,8 @@ def _apply(request: HttpRequest, form, planner, kwargs: dict):
     """Plan the change (its effects in words); on "apply", record it. Returns (plan, event):
     a refusal puts the service's reasons on the form and leaves both empty.
 
-    In one transaction: the planners lock the rows they read (``select_for_update``), which
-    PostgreSQL only allows inside one — and a preview then reads a consistent tree."""
+    In one transaction, so the plan shown and the change applied come from one consistent
+    reading of the tree (the planners lock the rows they read)."""
     try:
         with transaction.atomic():
             return _plan_and_apply(request, form, planner, kwargs)

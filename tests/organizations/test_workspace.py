@@ -99,6 +99,7 @@ def test_the_page_shows_the_admin_subtree_one_level_deep(client, tree, admin_a):
     assert 'aria-expanded="false"' in page
 
 
+@pytest.mark.embedded
 def test_children_come_one_level_per_request_in_a_constant_number_of_queries(client, tree, admin_a):
     make_org(tree["A1a"], code="A1a-x", name="Tổ đảng A1a-x")
     fragment = client.get(url("organization-workspace-children", tree["A1"]), **HX).content.decode()
@@ -144,6 +145,7 @@ def test_each_row_shows_the_unit_figures(client, tree, admin_a):
     assert url("organization-detail", a1) in row
 
 
+@pytest.mark.embedded
 def test_closed_units_are_hidden_until_asked_and_say_how_they_ended(client, tree, admin_a):
     ended = dt.date(2025, 6, 30)
     Organization.objects.filter(pk=tree["A1a"].pk).update(valid_to=ended)
@@ -203,6 +205,7 @@ def test_a_search_hit_that_is_closed_is_still_shown(client, tree, admin_a):
 # --------------------------------------------------------------------------------------
 # Actions through their pages
 # --------------------------------------------------------------------------------------
+@pytest.mark.embedded
 def test_create_a_unit_below(client, tree, admin_a):
     response = client.post(url("organization-workspace-create", tree["A1"]), {
         "code": "A1c", "name": "Chi bộ  A1c\u200b", "short_name": "CB A1c", "kind": OrgKind.CELL,
@@ -271,6 +274,7 @@ def test_the_admin_may_rename_their_own_unit_but_not_change_its_kind(client, tre
 REASON = "Quyết định số 12-QĐ/TU"
 
 
+@pytest.mark.embedded
 def test_move_with_a_confirmation_of_what_moves_along(client, tree, admin_root):
     ReportFactory(organization=tree["A1"])
     ReportFactory(organization=tree["A1a"])
@@ -330,6 +334,7 @@ def test_move_without_a_choice_says_so(client, tree, admin_a):
     assert response.status_code == 200 and "Choose the unit to move it under" in page and 'value="zzz"' in page
 
 
+@pytest.mark.embedded
 def test_close_a_unit_merged_into_a_successor(client, tree, admin_a):
     close = url("organization-workspace-close", tree["A1b"])
     data = {"effective": "01/07/2025", "reason": REASON, "successor_q": "chi bo"}
