@@ -117,6 +117,13 @@ def unit_rows(user, orgs: list[Organization], *, show_closed: bool) -> list[Unit
     rows = [UnitRow(org=o, children=children.get(o.path, 0), people=people.get(o.pk, 0),
                     reports=reports.get(o.pk, 0), successors=successors.get(o.pk, []), ending=endings.get(o.pk, ""))
             for o in orgs]
+    for row in rows:
+        # Units carried along below a moved or merged unit have no event of their own: their
+        # one successor is their own new version, which kept the code (the old one has
+        # ``<code>@<last day>``, services/succession.history_code).
+        if row.closed and not row.ending and len(row.successors) == 1 \
+                and row.org.code.startswith(row.successors[0].code + "@"):
+            row.ending = ReorganisationKind.MOVE
     _new_places(user, [r for r in rows if r.ending == ReorganisationKind.MOVE and r.successors])
     return rows
 

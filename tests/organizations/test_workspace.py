@@ -303,6 +303,8 @@ def test_move_with_a_confirmation_of_what_moves_along(client, tree, admin_root):
     assert entries and all(e.actor == admin_root for e in entries)
     page = client.get(WS, {"open": tree["A"].pk, "closed": 1}).content.decode()
     assert "Transferred under Quận ủy B from 01/07/2025" in page
+    below = client.get(url("organization-workspace-children", old), {"closed": 1}, **HX).content.decode()
+    assert "Transferred under Đảng bộ cơ sở A1 from 01/07/2025" in below, "the units carried along say so too"
 
 
 def test_move_with_bad_input_keeps_what_was_typed(client, tree, admin_root):
