@@ -26,7 +26,7 @@ from . import workspace as W
 from .forms_workspace import QUERY_MAX, CloseForm, MoveForm, PickForm, UnitForm
 from .models import Organization
 from .selectors import ancestors, can_access, organization_in_scope_or_404
-from .text import clean_line
+from .text import clean_line, search_key
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -257,12 +257,18 @@ def _successor(request: HttpRequest, org: Organization, form: CloseForm) -> tupl
     query = form.cleaned_data.get("successor_q", "")
     if chosen:
         candidate = _admin_unit(request, chosen)
+        if query and search_key(query) not in candidate.search_text:
+            return _successor_from_words(request, org, form, query)  # the words were changed since
         if candidate.pk == org.pk or not candidate.is_active:
             form.add_error("successor_q", _("Choose an open unit other than the one being closed."))
             return None, []
         return candidate, []
     if not query:
         return None, []
+    return _successor_from_words(request, org, form, query)
+
+
+def _successor_from_words(request: HttpRequest, org: Organization, form: CloseForm, query: str):
     hits = W.successor_candidates(request.user, org, query)
     exact = [h for h in hits if h.code.casefold() == query.casefold()]
     if len(exact) == 1:

@@ -299,12 +299,12 @@ def parent_candidates(user, org: Organization, query: str, limit: int = SEARCH_L
 
 
 def successor_candidates(user, org: Organization, query: str, limit: int = SEARCH_LIMIT) -> list[Organization]:
-    """Units a closing unit's work may go to: open units of the admin scope other than itself."""
+    """Units a closing unit's work may go to: open units of the admin scope outside its own subtree."""
     key = search_key(query)
     if not key:
         return []
     today = timezone.localdate()
-    qs = _in_tree(user).filter(_open_q(today), search_text__contains=key).exclude(pk=org.pk)
+    qs = _in_tree(user).filter(_open_q(today), search_text__contains=key).exclude(path__startswith=org.path)
     return list(qs.order_by("depth", "path")[:limit])
 
 

@@ -408,3 +408,10 @@ def test_operators_see_every_root(client, tree, make_user):
     client.force_login(operator)
     page = client.get(WS).content.decode()
     assert "Thành ủy Thử nghiệm" in page and "Quận ủy B" in page
+
+
+def test_a_successor_typed_anew_replaces_the_one_ticked_before(client, tree, admin_a):
+    close = url("organization-workspace-close", tree["A1b"])
+    data = {"effective": "01/07/2025", "reason": REASON, "successor": tree["A1a"].pk, "step": "apply"}
+    assert client.post(close, {**data, "successor_q": "A2"}).status_code == 302
+    assert list(reload(tree["A1b"]).successors.all()) == [tree["A2"]]
