@@ -92,7 +92,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
     _require_workspace(request)
     show_closed = _flag(request, "closed")
     query = clean_line(request.GET.get("q", ""))[:QUERY_MAX]
-    hits = W.workspace_search(request.user, query) if query else []
+    hits = W.workspace_search(request.user, query, show_closed=show_closed) if query else []
     target = None
     opened = request.GET.get("open", "")
     if opened and opened != "0":  # "0": everything folded (the roots' own fold button without script)

@@ -267,12 +267,15 @@ def _children_including(user, org: Organization, chain: set[int], *, show_closed
     return _below(unit_rows(user, children, show_closed=show_closed), org), more
 
 
-def workspace_search(user, query: str, limit: int = SEARCH_LIMIT) -> list[Organization]:
-    """Accent-insensitive search by name or code inside the user's *admin* scope."""
+def workspace_search(user, query: str, *, show_closed: bool = False, limit: int = SEARCH_LIMIT) -> list[Organization]:
+    """Accent-insensitive search by name or code inside the user's *admin* scope; closed units
+    only when the tree shows them (after a merger, the old and the new ward share a name)."""
     key = search_key(query)
     if not key:
         return []
     qs = _in_tree(user).filter(search_text__contains=key)
+    if not show_closed:
+        qs = qs.filter(_open_q(timezone.localdate()))
     return list(qs.order_by("depth", "path")[:limit])
 
 

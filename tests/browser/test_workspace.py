@@ -28,85 +28,87 @@ def row(page, org: Organization):
 
 
 def test_admin_works_in_the_tree(page, live_server, demo, artifacts):
-    q1, kdcd = Organization.objects.get(code="HCM-Q1"), Organization.objects.get(code="HCM-KDCD")
+    psg, pbt = Organization.objects.get(code="HCM-PSG"), Organization.objects.get(code="HCM-Q1-PBT")
     login(page, live_server, "quantri.hcm")
     page.get_by_role("link", name="Quản lý đơn vị").click()
     page.wait_for_url("**/to-chuc/quan-ly/")
     tree = page.get_by_test_id("workspace-tree")
-    assert row(page, q1).is_visible(), "the admin's committee is open one level"
-    assert not tree.get_by_text("Đảng bộ Phường Bến Nghé", exact=True).is_visible()
+    assert row(page, psg).is_visible(), "the admin's committee is open one level"
+    assert not tree.get_by_text("Chi bộ Khu phố 1 — Đảng bộ Phường Bến Nghé", exact=True).is_visible()
+    assert not tree.get_by_text("Đảng bộ Quận 1", exact=True).is_visible(), "closed in 2025: hidden until asked"
     assert axe_violations(page) == []
 
     # Open a level in place (fetched), then fold it again from the keyboard.
-    toggle = row(page, q1).locator(".ws-toggle")
+    toggle = row(page, psg).locator(".ws-toggle")
     toggle.click()
-    page.wait_for_selector(f"#ws-children-{q1.pk} >> text=Đảng bộ Phường Bến Nghé")
+    page.wait_for_selector(f"#ws-children-{psg.pk} >> text=Chi bộ Khu phố 1 — Đảng bộ Phường Bến Nghé")
     assert toggle.get_attribute("aria-expanded") == "true"
     assert page.url.endswith("/to-chuc/quan-ly/"), "opened in place, no page load"
     toggle.focus()
     page.keyboard.press("Enter")
     assert toggle.get_attribute("aria-expanded") == "false"
-    assert not page.locator(f"#ws-children-{q1.pk}").is_visible()
+    assert not page.locator(f"#ws-children-{psg.pk}").is_visible()
     page.keyboard.press("Space")
     assert toggle.get_attribute("aria-expanded") == "true"
     page.screenshot(path=str(artifacts / "workspace.png"), full_page=False)
 
     # Search without diacritics, open a hit: the tree opens there and the unit has the focus.
     box = page.get_by_label("Tìm đơn vị theo tên hoặc mã")
-    box.fill("phuong da kao")
+    box.fill("phuong ben thanh")
     box.press("Enter")
-    page.wait_for_url(re.compile(r".*\?q=phuong\+da\+kao.*"))
+    page.wait_for_url(re.compile(r".*\?q=phuong\+ben\+thanh.*"))
     hits = page.get_by_test_id("workspace-hits")
-    assert "Tìm thấy 5 đơn vị." in hits.inner_text(), "the ward and its four cells"
-    hits.get_by_role("link", name="Đảng bộ Phường Đa Kao", exact=True).click()
+    assert "Tìm thấy 5 đơn vị." in hits.inner_text(), "the ward and its four cells, not their closed versions"
+    hits.get_by_role("link", name="Đảng bộ Phường Bến Thành", exact=True).click()
     page.wait_for_url(re.compile(r".*\?open=\d+.*"))
     target = page.locator(".ws-target")
-    assert "Đảng bộ Phường Đa Kao" in target.inner_text()
+    assert "Đảng bộ Phường Bến Thành" in target.inner_text()
     page.wait_for_load_state("load")
     page.wait_for_timeout(200)  # the script focuses the unit just after the load
-    assert page.evaluate("document.activeElement.textContent.trim()") == "Đảng bộ Phường Đa Kao"
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Đảng bộ Phường Bến Thành"
     assert axe_violations(page) == []
 
-    # Create a unit below Quận 1: a bad date comes back with everything typed.
+    # Create a unit below Phường Sài Gòn: a bad date comes back with everything typed.
     page.goto(f"{live_server.url}/to-chuc/quan-ly/")
-    row(page, q1).locator("summary").click()
-    row(page, q1).get_by_role("link", name="Thêm đơn vị trực thuộc").click()
-    page.locator("#id_code").fill("HCM-Q1-PTD")
-    page.locator("#id_name").fill("Đảng bộ Phường Tân Định")
-    page.locator("#id_kind").select_option("grassroots")
-    page.locator("#id_member_count").fill("85")
+    row(page, psg).locator("summary").click()
+    row(page, psg).get_by_role("link", name="Thêm đơn vị trực thuộc").click()
+    page.locator("#id_code").fill("HCM-PSG-CB09")
+    page.locator("#id_name").fill("Chi bộ Khu phố 9")
+    page.locator("#id_kind").select_option("cell")
+    page.locator("#id_member_count").fill("24")
     page.locator("#id_valid_from").fill("31/02/2020")
     page.get_by_role("button", name="Thành lập đơn vị").click()
-    assert page.locator("#id_name").input_value() == "Đảng bộ Phường Tân Định"
+    assert page.locator("#id_name").input_value() == "Chi bộ Khu phố 9"
     assert page.get_by_role("alert").count() >= 1
     assert axe_violations(page) == []
     page.locator("#id_valid_from").fill("01/02/2020")
     page.get_by_role("button", name="Thành lập đơn vị").click()
     page.wait_for_url(re.compile(r".*/to-chuc/quan-ly/\?open=\d+.*"))
-    new = Organization.objects.get(code="HCM-Q1-PTD")
-    assert "Đảng bộ Phường Tân Định" in page.locator(".ws-target").inner_text()
+    new = Organization.objects.get(code="HCM-PSG-CB09")
+    assert "Chi bộ Khu phố 9" in page.locator(".ws-target").inner_text()
 
-    # Move it under the bloc: find the parent without diacritics, confirm, preview, apply.
+    # Move it to the neighbouring ward: find it without diacritics, confirm, preview, apply.
     row(page, new).locator("summary").click()
     row(page, new).get_by_role("link", name="Điều chuyển").click()
-    page.get_by_label("Đơn vị cấp trên mới: tên hoặc mã").fill("khoi dan - chinh - dang")
+    page.get_by_label("Đơn vị cấp trên mới: tên hoặc mã").fill("phuong ben thanh")
     page.get_by_role("button", name="Tìm", exact=True).click()
-    page.locator(f"#parent-{kdcd.pk}").check()
+    page.locator(f"#parent-{pbt.pk}").check()
     page.get_by_role("button", name="Tiếp tục").click()
     confirmation = page.get_by_test_id("move-confirmation")
     assert "1 đơn vị (tính cả đơn vị này)" in confirmation.inner_text()
     page.locator("#id_reason").fill("Quyết định số 15-QĐ/TU")
     page.get_by_role("button", name="Xem trước thay đổi").click()
-    assert "Những gì sẽ thay đổi" in page.content(), page.locator("main").inner_text()
+    assert page.locator("#preview-title").is_visible(), "the change in words, before anything is done"
+    assert "Khu phố 9" in page.locator("#preview-title + ul").inner_text()
     assert axe_violations(page) == []
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate(NO_SIDEWAYS), "the confirmation fits a phone"
-    page.get_by_role("button", name="Thực hiện thay đổi này").click()
+    page.locator("button[name=step][value=apply]").click()
     page.wait_for_url(re.compile(r".*/to-chuc/quan-ly/\?open=\d+.*"))
-    moved = Organization.objects.filter(code="HCM-Q1-PTD").get()
-    assert Organization.objects.get_parent(moved).pk == kdcd.pk
+    moved = Organization.objects.filter(code="HCM-PSG-CB09").get()
+    assert Organization.objects.get_parent(moved).pk == pbt.pk
     assert Reorganisation.objects.filter(kind="move").count() == 1
-    assert "Đảng bộ Phường Tân Định" in page.locator(".ws-target").inner_text()
+    assert "Chi bộ Khu phố 9" in page.locator(".ws-target").inner_text()
 
     # A phone: no sideways scrolling, the figures wrapped under the name with their labels.
     assert page.evaluate(NO_SIDEWAYS), "no sideways scrolling at 390 px"

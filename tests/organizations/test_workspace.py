@@ -198,6 +198,9 @@ def test_several_hits_are_links_that_open_the_tree_there(client, tree, admin_a):
 
 def test_a_search_hit_that_is_closed_is_still_shown(client, tree, admin_a):
     Organization.objects.filter(pk=tree["A2"].pk).update(valid_to=dt.date(2020, 1, 1))
+    assert "Đảng bộ cơ sở A2" not in client.get(WS, {"q": "dang bo co so a2"}).content.decode()
+    page = client.get(WS, {"q": "dang bo co so a2", "closed": 1}).content.decode()
+    assert "1 unit found" in page and "closed" in page
     page = client.get(WS, {"open": tree["A2"].pk}).content.decode()
     assert f'id="unit-{tree["A2"].pk}"' in page
 
