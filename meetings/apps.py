@@ -17,9 +17,15 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         # The tree workspace and reorganisation previews count reports and meetings per unit
         # without organizations importing meetings (organizations ← resolutions ← meetings).
-        from organizations.hooks import register_unit_counter
+        from organizations.hooks import register_unit_counter, register_unit_panel
 
+        from . import numbering
         from .models import Meeting, Report
 
         register_unit_counter("reports", _("Reports"), lambda ids: _count_by_unit(Report, ids))
         register_unit_counter("meetings", _("Meetings"), lambda ids: _count_by_unit(Meeting, ids))
+        # Gaps and repeats in the numbering of meetings and documents, per term: a section of
+        # the unit's page, and a figure the tree workspace can flag units with.
+        register_unit_panel("numbering", numbering.unit_panel)
+        register_unit_counter("numbering_issues", _("Numbering issues"),
+                              lambda ids: {pk: i.total for pk, i in numbering.numbering_issues(ids).items()})

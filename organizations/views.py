@@ -8,7 +8,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .models import OrgKind
+from .hooks import unit_panels
+from .models import OrgKind, RoleKind
 from .selectors import (
     ancestors,
     can_access,
@@ -50,4 +51,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "crumbs": crumbs,
         "children": children,
         "kind_counts": kind_count_rows(subtree_counts(org)),
+        "can_admin": can_access(request.user, org, kinds=[RoleKind.ADMIN]),
+        # Sections owned by apps above (the numbering of meetings and documents per term).
+        "panels": unit_panels(request.user, org),
     })
