@@ -14,7 +14,7 @@ from organizations.models import Organ, OrganKind, Person, Position, PositionTit
 from resolutions.models import Directive
 from resolutions.symbols import DirectiveKind
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 
 @pytest.fixture

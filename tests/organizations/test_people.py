@@ -12,7 +12,7 @@ from organizations import services
 from organizations.models import Person, Position, PositionTitle, Term
 from organizations.people import people_in_post, person_search
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 
 @pytest.fixture
