@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from organizations.models import RoleKind
-from organizations.people import people_in_post
+from organizations.people import people_in_post, term_on
 from organizations.selectors import organizations_in_scope, scope_q
 from organizations.text import clean_line, search_key
 from resolutions import periods as P
@@ -85,7 +85,10 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     posts = people_in_post(org, day) if org and day else []
     refresh = posted and "show_posts" in request.POST
     if refresh:  # redrawn with the new list, nothing saved and no error shown yet
-        form = MeetingForm(initial=_initial_from(request.POST, MeetingForm), organizations=orgs, posts=posts)
+        initial = _initial_from(request.POST, MeetingForm)
+        if not initial.get("term") and org and day and (term := term_on(org, day)):
+            initial["term"] = term.pk  # the unit's term of that day, a likely choice
+        form = MeetingForm(initial=initial, organizations=orgs, posts=posts)
     else:
         form = MeetingForm(request.POST if posted else None, organizations=orgs, posts=posts,
                            initial={"organization": request.GET.get("org"), "date": request.GET.get("date")})

@@ -135,6 +135,12 @@ def test_meeting_form_offers_the_people_in_post_on_the_meeting_day(client, tree,
     assert not Meeting.objects.exists()
 
 
+def test_showing_the_people_in_post_proposes_the_units_term_of_that_day(client, tree, terms, make_user):
+    client.force_login(make_user("staff.a", tree["A"]))
+    page = client.post(reverse("meeting-create"), {**form_data(tree, date="10/03/2012"), "show_posts": "1"}).content.decode()
+    assert f'<option value="{terms["I"].pk}" selected>' in page
+
+
 def test_meeting_saved_with_chair_participants_and_guests(client, tree, cadres, make_user):
     staff = make_user("staff.a", tree["A"])
     client.force_login(staff)
