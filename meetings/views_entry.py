@@ -30,12 +30,12 @@ from . import services
 from .forms import (
     LinkRowForm,
     LinksForm,
-    MeetingForm,
     ReportForm,
     ReturnForm,
     WorkflowForm,
     parse_id,
 )
+from .forms_meeting import MeetingForm
 from .linking import added_row, segments, suggestions_for
 from .models import Attachment, Meeting, Report
 from .numbering import SequenceCheck, check_sequence
