@@ -132,9 +132,15 @@ def missing_runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
     return out
 
 
-def runs_text(runs: list[tuple[int, int]]) -> str:
-    """``[(15, 15), (17, 19)]`` → ``"15, 17–19"``."""
-    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
+#: Runs of missing numbers written out on a page; a register with a few documents of a body
+#: numbering in the hundreds would otherwise print a paragraph of ranges.
+RUNS_SHOWN = 12
+
+
+def runs_text(runs: list[tuple[int, int]], limit: int = RUNS_SHOWN) -> str:
+    """``[(15, 15), (17, 19)]`` → ``"15, 17–19"`` (the first ``limit`` runs, then "…")."""
+    text = ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs[:limit])
+    return text + ", …" if len(runs) > limit else text
 
 
 # --- reading the series ------------------------------------------------------------------------

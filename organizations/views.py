@@ -55,7 +55,6 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "crumbs": crumbs,
         "children": children,
         "kind_counts": kind_count_rows(subtree_counts(org)),
-        "can_admin": can_access(request.user, org, kinds=[RoleKind.ADMIN]),
         # Sections owned by apps above (the numbering of meetings and documents per term).
         "panels": unit_panels(request.user, org),
     })

@@ -8,7 +8,7 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 
 from meetings.models import Meeting, MeetingKind, MeetingParticipant, ParticipantRole
-from meetings.numbering import missing_runs, numbering_issues, unit_numbering
+from meetings.numbering import missing_runs, numbering_issues, runs_text, unit_numbering
 from organizations.hooks import count_for
 from organizations.models import Organ, OrganKind, Person, Position, PositionTitle, Term
 from resolutions.models import Directive
@@ -34,6 +34,8 @@ def test_missing_runs():
     assert missing_runs([1, 2, 5, 9]) == [(3, 4), (6, 8)]
     assert missing_runs([]) == [] and missing_runs([1, 2, 3]) == []
     assert missing_runs([3]) == [(1, 2)]
+    assert runs_text([(15, 15), (17, 19)]) == "15, 17–19"
+    assert runs_text([(n, n) for n in range(1, 40, 2)], limit=3) == "1, 3, 5, …"
 
 
 def test_gaps_are_per_term_and_per_kind_and_numbering_restarts(tree, terms):
