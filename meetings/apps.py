@@ -25,9 +25,10 @@ class MeetingsConfig(AppConfig):
 
         from . import numbering
         from .models import Meeting, Report
-        from .succession import carry_reports
+        from .succession import carry_reports, refresh_summaries
 
         register_succession_handler(carry_reports)
+        register_succession_handler(refresh_summaries)
 
         register_unit_counter("reports", _("Reports"), lambda ids: _count_by_unit(Report, ids))
         register_unit_counter("meetings", _("Meetings"), lambda ids: _count_by_unit(Meeting, ids))

@@ -8,8 +8,11 @@ is for a person to say.
 """
 from __future__ import annotations
 
+from django.db import transaction
+from django.utils import timezone
+
 from organizations.hooks import Succession
-from organizations.models import Term
+from organizations.models import Organization, Term
 
 from .models import Meeting, Report
 
@@ -34,3 +37,41 @@ def carry_reports(succession: Succession) -> None:
     for old_id, successors in succession.ended.items():
         if len(successors) == 1:
             _repoint(old_id, successors[0], succession)
+
+
+def _common_ancestor(ids: set[int]) -> Organization | None:
+    paths = list(Organization.objects.filter(pk__in=ids).values_list("path", flat=True))
+    if not paths:
+        return None
+    step = Organization.steplen
+    prefix = paths[0]
+    for path in paths[1:]:
+        while not path.startswith(prefix):
+            prefix = prefix[:-step]
+    # The parent of the common prefix: a unit ended or created is counted by the unit above it.
+    prefix = prefix[:-step] if len(prefix) > step else prefix
+    return Organization.objects.filter(path=prefix).first()
+
+
+def refresh_summaries(succession: Succession) -> None:
+    """Periods from the date on are summarised again once the change is committed.
+
+    Until then they were computed on the old structure; periods before the date keep theirs.
+    Only the smallest subtree holding every unit touched is recomputed (its ancestors are
+    refreshed with it); closed periods are never rewritten.
+    """
+    today = timezone.localdate()
+    if succession.effective > today:
+        return
+    ids = set(succession.carried) | set(succession.carried.values()) | set(succession.ended)
+    ids |= {pk for successors in succession.ended.values() for pk in successors}
+    anchor = _common_ancestor(ids)
+    root = anchor is None or anchor.depth == 1
+    start, end = succession.effective.isoformat(), today.isoformat()
+
+    def enqueue() -> None:
+        from .tasks import summaries_compute_task
+
+        summaries_compute_task.delay(start=start, end=end, org_id=None if root else anchor.pk)
+
+    transaction.on_commit(enqueue)

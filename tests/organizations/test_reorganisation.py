@@ -257,3 +257,26 @@ def test_staff_of_a_merged_unit_lose_their_role_and_the_successor_sees_the_histo
     b1_leader = type(b1_leader).objects.get(pk=b1_leader.pk)
     assert can_access(b1_leader, Organization.objects.get(pk=t["A2"].pk))
     assert not can_access(b1_leader, t["A1"])
+
+
+def test_periods_from_the_date_are_summarised_again_once_the_change_is_committed(
+        world, monkeypatch, django_capture_on_commit_callbacks):
+    from config.celery import app
+
+    t, admin = world["t"], world["admin_root"]
+    S.compute_period(NOV, now=NOW)
+    assert figures_for(Organization.objects.get(code="A"), NOV)[0].expected_units == 2
+    monkeypatch.setattr("meetings.succession.timezone.localdate", lambda: dt.date(2019, 11, 30))
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True  # the task runs here, in the test's transaction
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            reorganise(actor=admin, plan=plan_move(actor=admin, unit=t["A1"], new_parent=t["B"], effective=EFFECTIVE,
+                                                   reason="Điều chuyển"))
+    finally:
+        app.conf.task_always_eager = eager
+    # No summary was computed by hand: the committed change brought November up to date.
+    b_rows = figures_for(Organization.objects.get(code="B"), NOV)
+    assert b_rows and b_rows[0].expected_units == 2
+    assert not figures_for(Organization.objects.get(code="A"), NOV) or \
+        figures_for(Organization.objects.get(code="A"), NOV)[0].expected_units == 0
