@@ -25,8 +25,10 @@ class MeetingsConfig(AppConfig):
             register_subtree_counter,
             register_succession_handler,
             register_unit_counter,
+            register_unit_panel,
         )
 
+        from . import numbering
         from .models import Meeting, Report
         from .succession import carry_reports, refresh_summaries
 
@@ -37,3 +39,8 @@ class MeetingsConfig(AppConfig):
         register_unit_counter("meetings", _("Meetings"), lambda ids: _count_by_unit(Meeting, ids))
         register_subtree_counter("reports", _("Reports"), lambda path: _count_in_subtree(Report, path))
         register_subtree_counter("meetings", _("Meetings"), lambda path: _count_in_subtree(Meeting, path))
+        # Gaps and repeats in the numbering of meetings and documents, per term: a section of
+        # the unit's page, and a figure the tree workspace can flag units with.
+        register_unit_panel("numbering", numbering.unit_panel)
+        register_unit_counter("numbering_issues", _("Numbering issues"),
+                              lambda ids: {pk: i.total for pk, i in numbering.numbering_issues(ids).items()})

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -41,7 +41,18 @@ from meetings.models import (
     ReportKind,
     ReportStatus,
 )
-from organizations.models import Organ, Organization, OrganKind, OrgKind, Role, RoleKind, Term
+from organizations.models import (
+    Organ,
+    Organization,
+    OrganKind,
+    OrgKind,
+    Person,
+    Position,
+    PositionTitle,
+    Role,
+    RoleKind,
+    Term,
+)
 from resolutions.models import (
     Assignment,
     Directive,
@@ -144,6 +155,8 @@ class World:
     attachments: dict[str, Attachment]
     documents: dict[str, SummaryDocument]
     admin_objects: dict[type, object]
+    positions: dict[str, Position] = field(default_factory=dict)
+    terms: dict[str, Term] = field(default_factory=dict)
 
 
 def _build_world() -> World:
@@ -204,10 +217,18 @@ def _build_world() -> World:
         doc.xlsx.save(f"matrix-{code}.xlsx", ContentFile(b"PK xlsx"), save=False)
         doc.save()
         documents[code] = doc
+    positions, terms = {}, {}
+    for code in CASES:
+        person = Person.objects.create(full_name=f"Cán bộ {token(code)}", search_text=f"can bo {token(code).lower()}")
+        positions[code] = Position.objects.create(person=person, organization=orgs[code], title=PositionTitle.SECRETARY,
+                                                  label=f"Bí thư {token(code)}", start=dt.date(2015, 1, 1))
+        terms[code] = Term.objects.create(organization=orgs[code], ordinal=1, start_year=2015, end_year=2020,
+                                          name=f"Khóa I {token(code)}")
     from django.contrib import admin
 
     admin_objects = {model: model.objects.order_by("pk").last() for model in admin.site._registry}
-    built = World(orgs, users, directive, drafts, submitted, meetings, attachments, documents, admin_objects)
+    built = World(orgs, users, directive, drafts, submitted, meetings, attachments, documents, admin_objects,
+                  positions, terms)
     # An uploaded tree file of admin_A's, with its dry run (the import pages are its uploader's only).
     from organizations.services.import_jobs import import_upload
 
@@ -322,8 +343,15 @@ def expect(route: Route, actor: Actor, case: str | None, method: str) -> Expect:
         return ok(200, scoped=False) if method == "GET" else ok(405)
     if name == "search":  # every signed-in user; the hits are only those of the actor's scope
         return ok(200) if method == "GET" else ok(405)
-    if name == "organization-detail":
+    if name in ("organization-detail", "organization-people", "person-detail"):
         return _in_scope(actor, case, view, method)
+    if name in ("organization-people-add", "organization-terms", "position-edit", "term-edit"):
+        # Any role in scope reads; only admins in scope change (a form posted empty: its errors).
+        if not covers(actor, case, view):
+            return ok(404, 405) if method == "POST" else ok(404)
+        if not covers(actor, case, (RoleKind.ADMIN,)):
+            return ok(200) if method == "GET" and name == "organization-terms" else ok(403)
+        return ok(200)
     if name in ("organization-merge", "organization-split"):  # admins of the unit's subtree; a post
         # without the form's fields is the form again with its errors, and nothing changes
         return ok(200) if covers(actor, case, (RoleKind.ADMIN,)) else ok(404)
@@ -515,9 +543,15 @@ def _param_value(route: Route, param: str, world: World, case: str | None) -> st
         return str(world.attachments[code].pk)
     if name.startswith("summary-document"):
         return str(world.documents[code].pk)
-    if name in ("organization-detail", "organization-merge", "organization-split") or name.startswith(
-            "organization-workspace"):
+    if name in ("organization-detail", "organization-people", "organization-people-add", "organization-terms",
+                "organization-merge", "organization-split") or name.startswith("organization-workspace"):
         return str(world.orgs[code].pk)
+    if name == "person-detail":
+        return str(world.positions[code].person_id)
+    if name == "position-edit":
+        return str(world.positions[code].pk)
+    if name == "term-edit":
+        return str(world.terms[code].pk)
     if name == "directive-detail":
         return str(world.directive.pk)
     raise LookupError(f"no value for <{param}> of {name}")
