@@ -10,10 +10,10 @@ class OwnPasswordChangeForm(PasswordChangeForm):
     """Django's form, refusing a "new" password equal to the current one: a temporary password
     an administrator read out must not simply be confirmed."""
 
-    def clean_new_password2(self):
-        password = super().clean_new_password2()
-        old = self.cleaned_data.get("old_password")
-        if password and old and password == old:
-            raise forms.ValidationError(_("Choose a password different from the current one."),
-                                        code="password_unchanged")
-        return password
+    def clean(self):
+        cleaned = super().clean()
+        new, old = cleaned.get("new_password1"), cleaned.get("old_password")
+        if new and old and new == old and "new_password2" not in self.errors:
+            self.add_error("new_password2", forms.ValidationError(
+                _("Choose a password different from the current one."), code="password_unchanged"))
+        return cleaned
