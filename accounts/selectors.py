@@ -62,7 +62,11 @@ def unit_choices(actor, query: str = "", selected: Organization | None = None) -
     qs = managed_units(actor).filter(Q(valid_to__isnull=True) | Q(pk=getattr(selected, "pk", None)))
     key = search_key(query)
     if key:
-        qs = qs.filter(Q(search_text__contains=key) | Q(code__iexact=query.strip()))
+        # Every word, in any order ("khoi dan chinh dang" finds "Đảng ủy Khối Dân - Chính - Đảng").
+        words = Q()
+        for word in key.split():
+            words &= Q(search_text__contains=word)
+        qs = qs.filter(words | Q(code__iexact=query.strip()))
     units = list(qs.order_by("depth", "path")[:UNIT_CHOICE_LIMIT])
     if selected is not None and all(u.pk != selected.pk for u in units):
         units.insert(0, selected)
@@ -86,7 +90,10 @@ def account_search(actor, *, query: str = "", unit: Organization | None = None, 
     qs = accounts_in_scope(actor)
     key = search_key(query)
     if key:
-        qs = qs.filter(Q(account__search_text__contains=key) | Q(username__icontains=query.strip()))
+        words = Q()
+        for word in key.split()[:10]:
+            words &= Q(account__search_text__contains=word)
+        qs = qs.filter(words | Q(username__icontains=query.strip()))
     if unit is not None:
         qs = qs.filter(Exists(Role.objects.filter(user=OuterRef("pk"), organization__path__startswith=unit.path)))
     if active is not None:
