@@ -15,7 +15,7 @@ from accounts.models import Account
 from accounts.spreadsheet import ImportRow
 from organizations.models import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 
 def xlsx(rows: list[list]) -> SimpleUploadedFile:

@@ -10,7 +10,7 @@ from accounts.models import Account
 from organizations.models import RoleKind
 from tests.accounts.conftest import PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 
 def log_in(client, username: str, password: str):

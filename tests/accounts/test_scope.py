@@ -13,7 +13,7 @@ from accounts.selectors import account_access, accounts_in_scope
 from organizations.actors import SYSTEM_USERNAME, system_actor
 from organizations.models import Role, RoleKind
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 
 def roles_of(user) -> set[tuple[str, str]]:
