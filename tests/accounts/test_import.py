@@ -125,7 +125,7 @@ def test_a_csv_with_semicolons_and_vietnamese_headers_is_read(client, country):
 
 @pytest.mark.parametrize("upload, message", [
     (SimpleUploadedFile("a.csv", b"username,full_name\r\nx,y\r\n"), "missing: unit_code, role"),
-    (SimpleUploadedFile("a.csv", "username,full_name,unit_code,role\n".encode()), "no account"),
+    (SimpleUploadedFile("a.csv", b"username,full_name,unit_code,role\n"), "no account"),
     (SimpleUploadedFile("a.xlsx", b"PK\x03\x04 not really a zip"), "not an Excel workbook"),
     (SimpleUploadedFile("a.csv", "tên,họ\n".encode("utf-16")), "not in UTF-8"),
     (SimpleUploadedFile("a.pdf", b"%PDF-1.4"), "Choose an Excel workbook"),
