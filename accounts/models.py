@@ -16,8 +16,8 @@ from organizations.text import search_key
 
 
 class Account(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
-                                related_name="account", verbose_name=_("user"))
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account",
+                                verbose_name=_("user"))
     must_change_password = models.BooleanField(
         _("must change password"), default=False,
         help_text=_("Set when an administrator issues a temporary password; cleared when the user chooses their own."))

@@ -17,7 +17,8 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Account',
             fields=[
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='account', serialize=False, to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='account', to=settings.AUTH_USER_MODEL, verbose_name='user')),
                 ('must_change_password', models.BooleanField(default=False, help_text='Set when an administrator issues a temporary password; cleared when the user chooses their own.', verbose_name='must change password')),
                 ('search_text', models.CharField(default='', editable=False, max_length=600)),
             ],
