@@ -13,6 +13,5 @@ def user_scope(request) -> dict:
     return {
         "user_roles": roles,
         "is_leader": user.is_superuser or any(r.kind == RoleKind.LEADER for r in roles),
-        # Admins of a unit still in existence (and operators) manage accounts in the product's pages.
-        "is_admin": user.is_superuser or any(r.kind == RoleKind.ADMIN and r.organization.is_active for r in roles),
+        "is_org_admin": (user.is_superuser and user.is_active) or any(r.kind == RoleKind.ADMIN for r in roles),
     }
