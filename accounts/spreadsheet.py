@@ -257,16 +257,9 @@ def rows_from_dicts(items: list[dict]) -> list[ImportRow]:
 
 
 def template_workbook() -> bytes:
-    """An empty workbook with the header row and one example row, for the download link."""
-    from openpyxl import Workbook
+    """The header row and one example row, for the download link (the project's formula-safe
+    writer: the header is the first row, so the file reads back as it is)."""
+    from organizations.spreadsheets import workbook
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "accounts"
-    sheet.append(list(COLUMNS))
-    sheet.append(["nguyenvanan", "Nguyễn Văn An", "an.nv@example.vn", "HCM-Q1", "staff"])
-    for column, width in zip("ABCDE", (18, 28, 28, 18, 12), strict=True):
-        sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook("accounts", list(COLUMNS),
+                    [["nguyenvanan", "Nguyễn Văn An", "an.nv@example.vn", "HCM-Q1", "staff"]])

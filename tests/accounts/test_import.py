@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from accounts import services
 from accounts.models import Account
-from accounts.spreadsheet import ImportRow
+from accounts.spreadsheet import ImportRow, read_upload
 from organizations.models import Role
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
@@ -150,3 +150,6 @@ def test_the_template_is_a_workbook_with_the_columns(client, country):
     assert response["Content-Disposition"].startswith("attachment")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [c.value for c in sheet[1]] == HEADER
+    rows = read_upload(SimpleUploadedFile("mau.xlsx", response.content))
+    assert [(r.row, r.username, r.unit_code, r.role) for r in rows] == [(2, "nguyenvanan", "HCM-Q1", "staff")], \
+        "the template reads back as a file to fill in"
