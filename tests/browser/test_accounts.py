@@ -16,10 +16,13 @@ def demo(transactional_db):
     load_demo()
 
 
-def check_axe(page, name: str) -> None:
+def check_axe(page, name: str, shot=None) -> None:
     for width, height in ((1280, 900), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
         assert axe_violations(page) == [], f"{name} at {width}px"
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} scrolls sideways at {width}px"
+        if shot and width == 390:
+            page.screenshot(path=str(shot), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
@@ -30,7 +33,7 @@ def test_hcm_admin_creates_an_account_and_grants_a_leader_role(page, live_server
     page.get_by_role("link", name="Tài khoản", exact=True).first.click()
     page.wait_for_url("**/tai-khoan/quan-ly/")
     assert page.locator("table").get_by_text("lanhdao.hn").count() == 0, "Hà Nội's accounts are not listed"
-    check_axe(page, "account list")
+    check_axe(page, "account list", artifacts / "page-accounts-390.png")
 
     page.get_by_role("link", name="Tạo tài khoản").click()
     page.fill("#id_username", "an.nv")
@@ -44,7 +47,7 @@ def test_hcm_admin_creates_an_account_and_grants_a_leader_role(page, live_server
     assert any("HCM-KDCD)" in o for o in options) and not any("HN-" in o for o in options)
     page.select_option("#id_organization", str(bloc.pk))
     page.select_option("#id_kind", "staff")
-    check_axe(page, "create form")
+    check_axe(page, "create form", artifacts / "page-account-create-390.png")
     page.get_by_role("button", name="Tạo tài khoản").click()
     page.wait_for_load_state("networkidle")
     password = page.get_by_test_id("temporary-password").inner_text().strip()
