@@ -334,6 +334,8 @@ def expect(route: Route, actor: Actor, case: str | None, method: str) -> Expect:
         return ok(200)
     if name == "password_change_done":
         return ok(200) if method == "GET" else ok(405)
+    if name.startswith("account-"):
+        return _expect_account(name, actor, case, method)
     view = ALL
     if name in ("home", "report-list", "organization-list", "directive-list", "directive-search"):
         return ok(200) if method == "GET" else ok(405, 200)
@@ -444,6 +446,41 @@ def expect(route: Route, actor: Actor, case: str | None, method: str) -> Expect:
     raise LookupError(f"no rule for {name} ({route.route})")
 
 
+ADMIN_ROLE = (RoleKind.ADMIN,)
+
+
+def _expect_account(name: str, actor: Actor, case: str | None, method: str) -> Expect:
+    """The account pages: the list, creation and import for admins (and operators), 403 for
+    others; one account (``author_<case>``, staff at the case's unit) for the admins whose
+    subtree holds its role, 404 for everyone else."""
+    manager = actor.operator or actor.kind == RoleKind.ADMIN
+    if name in ("account-list", "account-import-template"):
+        if method == "POST":
+            return ok(405)
+        return ok(200, scoped=name == "account-list") if manager else ok(403)
+    if name in ("account-create", "account-import"):
+        return ok(200) if manager else ok(403)  # POSTed empty: the form with its errors, nothing created
+    if name == "account-detail":
+        if method == "POST":
+            return ok(405)
+        return ok(200) if covers(actor, case, ADMIN_ROLE) else ok(404)
+    if name == "account-role-grant":
+        if method == "GET":
+            return ok(405)
+        return ok(200) if covers(actor, case, ADMIN_ROLE) else ok(404)  # no unit chosen: the page with why
+    if not covers(actor, case, ADMIN_ROLE):
+        return ok(404)
+    if method == "GET":  # the confirmation page, or the edit form
+        return ok(200)
+    if name == "account-edit":
+        return ok(200)  # posted empty: the form with its errors
+    if name == "account-role-revoke":
+        return ok(REDIRECT)  # the author's only role: refused with a message, nothing changed
+    if name == "account-password-reset":
+        return ok(200, may_change=True)  # the page showing the temporary password once
+    return ok(REDIRECT, may_change=True)  # disabled or enabled
+
+
 def _in_scope(actor, case, kinds, method) -> Expect:
     if not covers(actor, case, kinds):
         return ok(404, 405) if method == "POST" else ok(404)
@@ -533,6 +570,9 @@ def _param_value(route: Route, param: str, world: World, case: str | None) -> st
     if name in ("organization-import", "organization-import-apply"):
         return str(world.import_job.pk)
     code = case or "A1a"
+    if name.startswith("account-"):
+        author = get_user_model().objects.get(username=f"author_{code}")
+        return str(author.pk) if param == "pk" else str(Role.objects.get(user=author).pk)
     if name in ("report-accept", "report-return"):
         return str(world.submitted[code].pk)
     if name.startswith("report-"):
