@@ -83,7 +83,8 @@ def directive_or_404(pk: int) -> Directive:
 def assignable_units(user) -> QuerySet[Organization]:
     """Units of the user's admin subtree that an assignment may name (no cells), bounded."""
     qs = organizations_in_scope(user, ADMIN).filter(valid_to__isnull=True).exclude(kind=OrgKind.CELL)
-    return qs.order_by("path")[:ASSIGNABLE_LIMIT]
+    first = list(qs.order_by("path").values_list("pk", flat=True)[:ASSIGNABLE_LIMIT])
+    return Organization.objects.filter(pk__in=first).order_by("path")  # a form field cannot look up in a slice
 
 
 def assignments_in_scope(user, directive: Directive) -> list[Assignment]:

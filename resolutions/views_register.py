@@ -21,7 +21,13 @@ from organizations.text import clean_line
 from . import selectors_register as sel
 from . import services, services_register
 from .filters import query_int
-from .forms_register import AssignmentEndForm, AssignmentForm, DeclineForm, DirectiveForm, TargetForm
+from .forms_register import (
+    AssignmentEndForm,
+    AssignmentForm,
+    DeclineForm,
+    DirectiveForm,
+    TargetForm,
+)
 from .models import Assignment, Directive, RequestStatus, Target
 
 GET_POST = require_http_methods(["GET", "POST"])
