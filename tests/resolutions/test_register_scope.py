@@ -273,3 +273,47 @@ def test_requests_and_register_pages_outside_the_subtree_are_404s(client, demo):
                        {"start": 0, "text": "x"}).status_code == 404
     request.refresh_from_db()
     assert request.status == RequestStatus.OPEN
+
+
+@pytest.fixture
+def small_register(tree, make_user):
+    organ = Organ.objects.create(key="btv-a", name="Ban Thường vụ Đảng ủy Khối A", kind="btv",
+                                 organization=tree["A"], symbol_code="ĐUK")
+    return {"organ": organ, "admin_a": make_user("admin_a", tree["A"], RoleKind.ADMIN),
+            "admin_b": make_user("admin_b", tree["B"], RoleKind.ADMIN),
+            "staff_a1": make_user("staff_a1", tree["A1"], RoleKind.STAFF)}
+
+
+@pytest.mark.embedded
+def test_the_services_on_a_small_tree(tree, small_register):
+    """Without the demo (and on SQLite too): register, request, decline, all scoped."""
+    s = small_register
+    doc = Directive(kind="CT", symbol_printed="03-CT/ĐUK", issuer=s["organ"], issue_date=dt.date(2019, 2, 1),
+                    title="Về công tác kiểm tra")
+    services_register.directive_register(actor=s["admin_a"], directive=doc)
+    assert Directive.objects.get(pk=doc.pk).symbol == "03-CT/ĐUK"
+    request = services_register.registration_request_open(
+        actor=s["staff_a1"], organization=tree["A1"], report_id=42, report_title="Báo cáo tháng 3",
+        citing_text="Chỉ thị số 09-CT/ĐUK", parts={"kind": "CT", "number": "09", "symbol": "09-CT/ĐUK"})
+    with pytest.raises(PermissionDenied):
+        services_register.registration_request_decline(actor=s["admin_b"], request_id=request.pk, reason="Không")
+    with pytest.raises(PermissionDenied):
+        services_register.registration_request_open(
+            actor=s["staff_a1"], organization=tree["B1"], report_id=43, report_title="Báo cáo",
+            citing_text="Chỉ thị số 09-CT/ĐUK")
+    declined = services_register.registration_request_decline(actor=s["admin_a"], request_id=request.pk,
+                                                              reason="Chưa ban hành.")
+    assert declined.status == RequestStatus.DECLINED and declined.decided_by == s["admin_a"]
+    assert [r.reason for r in RegistrationRequest.objects.filter(report_id=42)] == ["Chưa ban hành."]
+
+
+@pytest.mark.vietnamese
+def test_the_register_pages_speak_vietnamese(client, tree, small_register):
+    client.force_login(small_register["admin_a"])
+    home = client.get(reverse("register-home")).content.decode()
+    assert "Đăng ký văn bản" in home and "Đề nghị đăng ký" in home
+    form = client.get(reverse("directive-register")).content.decode()
+    assert "Số và ký hiệu" in form and "Trích yếu" in form
+    staff = client.get(reverse("register-home"))
+    client.force_login(small_register["staff_a1"])
+    assert client.get(reverse("register-home")).status_code == 403 and staff.status_code == 200
