@@ -445,6 +445,7 @@ class RegistrationRequest(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     issue_date = models.DateField(_("issue date"), null=True, blank=True)
     issuer_code = models.CharField(_("issuer code in the symbol"), max_length=20, blank=True)
+    issuer_words = models.CharField(_("issuer as written"), max_length=255, blank=True)
     symbol = models.CharField(_("symbol"), max_length=64, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=RequestStatus.choices, default=RequestStatus.OPEN)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from organizations.actors import is_operator
 from organizations.models import Organization, RoleKind
 from organizations.selectors import can_access
-from organizations.text import clean_line, clean_text
+from organizations.text import clean_line, clean_text, search_key
 
 from . import services
 from .citations import canonical_issuer_code, find_citations
@@ -177,6 +177,7 @@ def registration_request_open(*, actor, organization: Organization, report_id: i
         number=str(parts.get("number") or "")[:16], year=parts.get("year") if isinstance(parts.get("year"), int) else None,
         issue_date=parts.get("date") if isinstance(parts.get("date"), dt.date) else None,
         issuer_code=str(parts.get("issuer_code") or "")[:20], symbol=str(parts.get("symbol") or "")[:64],
+        issuer_words=clean_line(str(parts.get("issuer_words") or ""))[:255],
         requested_by=actor,
     )
     request.full_clean()
@@ -202,9 +203,21 @@ def registration_request_decline(*, actor, request_id: int, reason: str) -> Regi
     return request
 
 
-def prefill_from_request(request: RegistrationRequest) -> dict:
-    """Initial values of the registration form for a request (what the citation stated)."""
+def prefill_from_request(request: RegistrationRequest, organs=()) -> dict:
+    """Initial values of the registration form for a request (what the citation stated).
+
+    The issuer is chosen only when exactly one of ``organs`` (those the admin may register
+    for) has the cited issuer code and a name containing the cited issuer's words —
+    "TU" alone is both the Thành ủy and its Ban Thường vụ.
+    """
     initial: dict = {"title": "", "symbol_printed": request.symbol if request.symbol else ""}
+    words = search_key(request.issuer_words)
+    if words and request.issuer_code:
+        code = canonical_issuer_code(request.issuer_code)
+        matching = [o for o in organs if canonical_issuer_code(o.symbol_code or "") == code
+                    and words in search_key(" ".join([o.name, o.short_name, o.aliases]))]
+        if len(matching) == 1:
+            initial["issuer"] = matching[0].pk
     if request.kind:
         initial["kind"] = request.kind
     if request.number:

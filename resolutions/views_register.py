@@ -89,7 +89,7 @@ def directive_create(request: HttpRequest) -> HttpResponse:
         if source.status != RequestStatus.OPEN:
             messages.info(request, _("This request has already been decided."))
             return redirect("registration-request", pk=source.pk)
-    initial = services_register.prefill_from_request(source) if source else None
+    initial = services_register.prefill_from_request(source, sel.issuer_organs(request.user)) if source else None
     form = _directive_form(request, Directive(), initial)
     if request.method == "POST" and form.is_valid():
         saved = _save(form, lambda: services_register.directive_register(

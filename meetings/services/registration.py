@@ -43,6 +43,6 @@ def registration_request_from_report(*, actor, report_id: int, start: int, text:
     mention = citation.mention
     context = report.body[max(0, citation.start - CONTEXT_CHARS):citation.end + CONTEXT_CHARS]
     parts = {"kind": mention.kind, "number": mention.number, "year": mention.year, "date": mention.date,
-             "issuer_code": mention.issuer_code, "symbol": mention.symbol}
+             "issuer_code": mention.issuer_code, "issuer_words": mention.issuer_words, "symbol": mention.symbol}
     return registration_request_open(actor=actor, organization=report.organization, report_id=report.pk,
                                      report_title=report.title, citing_text=citation.text, context=context, parts=parts)

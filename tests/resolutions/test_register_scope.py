@@ -125,11 +125,11 @@ def test_central_and_other_provinces_documents_are_read_only_to_the_hcm_admin(ad
 
 def test_an_admin_assigns_a_central_document_inside_their_subtree_only_and_ends_it(admin_client, demo):
     central = directive("05-CT/TW")
-    form = {"organization": org("HCM-Q1").pk, "reporter_kind": "grassroots", "frequency": "quarter",
+    form = {"organization": org("HCM-KDCD").pk, "reporter_kind": "grassroots", "frequency": "quarter",
             "start": "01/01/2020", "end": "", "due_days": "10"}
     response = admin_client.post(reverse("assignment-create", args=[central.pk]), form)
     assert response.status_code == 302, response.context["form"].errors
-    assignment = Assignment.objects.get(directive=central, organization=org("HCM-Q1"))
+    assignment = Assignment.objects.get(directive=central, organization=org("HCM-KDCD"), start=dt.date(2020, 1, 1))
     assert (assignment.frequency, assignment.reporter_kind, assignment.due_days) == (Frequency.QUARTERLY, "grassroots", 10)
     # Hà Nội's units are not offered, and a forged post is refused.
     page = admin_client.get(reverse("assignment-create", args=[central.pk]))
@@ -220,6 +220,7 @@ def test_staff_ask_an_admin_registers_and_the_report_then_resolves_it(client, de
     assert "công tác dân vận" in detail  # the text around the citation
     form = client.get(reverse("directive-register") + f"?request={request.pk}").context["form"]
     assert form.initial["number"] == "245" and form.initial["kind"] == "KH"
+    assert form.initial["issuer"] == Organ.objects.get(key="hcm-btv").pk  # "của Ban Thường vụ Thành ủy", code TU
     response = client.post(reverse("directive-register"), register_form(
         request=request.pk, number="245", symbol_printed="245-KH/TU", issue_date="05/03/2019", title="Về công tác dân vận"))
     assert response.status_code == 302
