@@ -89,3 +89,45 @@ def test_request_then_register_then_the_report_resolves_it(page, live_server, re
     assert "245-KH/TU" in legends
     assert "Registered" in page.get_by_test_id("registration-requests").inner_text()
     page.screenshot(path=str(artifacts / "register-resolved.png"), full_page=True)
+
+
+def test_assign_a_central_document_end_it_and_set_a_target(page, live_server, report, artifacts):
+    """The HCM admin assigns 05-CT/TW to the Khối, sets its target there and ends the assignment."""
+    khoi = Organization.objects.get(code="HCM-KDCD")
+    central = Directive.objects.get(symbol="05-CT/TW")
+    login(page, live_server, "quantri.hcm")
+    page.goto(f"{live_server.url}/van-ban/{central.pk}/")
+    assert "read-only to you" in page.get_by_test_id("keeping").inner_text()
+    page.get_by_role("link", name="Assign to your units").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Organisation (and the units below it)").select_option(str(khoi.pk))
+    page.get_by_label("Reporting units").select_option("grassroots")
+    page.get_by_label("Reporting frequency").select_option("quarter")
+    page.locator("#id_start").fill("01/01/2030")  # refused below: an assignment's interval is checked
+    page.locator("#id_end").fill("31/12/2029")
+    page.get_by_role("button", name="Assign").click()
+    assert "An assignment cannot end before it starts." in page.locator("#error-summary").inner_text()
+    assert page.locator("#id_start").input_value() == "01/01/2030"
+    assert axe_violations(page) == []
+    page.locator("#id_start").fill("01/01/2020")
+    page.locator("#id_end").fill("")
+    page.get_by_role("button", name="Assign").click()
+    page.wait_for_url(f"**/van-ban/{central.pk}/")
+    page.get_by_role("link", name="Set a target").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Target").fill("Cán bộ được bồi dưỡng lý luận")
+    page.get_by_label("Whose goal").select_option(str(khoi.pk))
+    page.locator("#id_value").fill("120")
+    page.get_by_label("Unit of measure").fill("cán bộ")
+    page.get_by_role("button", name="Save target").click()
+    page.wait_for_url(f"**/van-ban/{central.pk}/")
+    assert "Cán bộ được bồi dưỡng lý luận" in page.get_by_test_id("keeping").inner_text()
+    page.get_by_test_id("keeping").locator("li", has_text="01/01/2020").get_by_role("link").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Last day of the assignment").fill("31/12/2021")
+    page.get_by_role("button", name="End the assignment").click()
+    page.wait_for_url(f"**/van-ban/{central.pk}/")
+    assert "until 31/12/2021" in page.get_by_test_id("keeping").locator("li", has_text="01/01/2020").inner_text()
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert no_horizontal_scroll(page)
+    page.screenshot(path=str(artifacts / "register-assigned-phone.png"), full_page=True)
