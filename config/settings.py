@@ -255,6 +255,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "resolutions.Target",
     "resolutions.Assignment",
     "resolutions.PeriodClose",
+    {"model": "resolutions.RegistrationRequest", "exclude_fields": ["key"]},
     {"model": "meetings.Report", "exclude_fields": ["search_text"]},
     "meetings.Meeting",
     "meetings.MeetingParticipant",

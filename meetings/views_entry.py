@@ -40,6 +40,7 @@ from .forms_meeting import MeetingForm
 from .linking import added_row, segments, suggestions_for
 from .models import Attachment, Meeting, Report
 from .numbering import SequenceCheck, check_sequence
+from .selectors_registration import registration_context
 
 EDITORS = (RoleKind.STAFF, RoleKind.ADMIN)
 
@@ -329,7 +330,7 @@ def _render_links(request: HttpRequest, report: Report, form: LinksForm, unresol
     return render(request, "meetings/report_links.html", {
         "report": report, "form": form, "unresolved": unresolved, "editable": editable,
         "segments": segments(report.body, spans), "error_summary": summary, "conflict": conflict,
-        "stored": stored or [],
+        "stored": stored or [], **registration_context(request.user, report, unresolved),
     }, status=status)
 
 

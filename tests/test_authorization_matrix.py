@@ -58,6 +58,7 @@ from resolutions.models import (
     Directive,
     DocumentStatus,
     Frequency,
+    RegistrationRequest,
     SummaryDocument,
     Target,
 )
@@ -206,6 +207,8 @@ def _build_world() -> World:
                                                 submitted_at=dt.datetime(2019, 4, 2, tzinfo=dt.UTC), **common)
         for report in (drafts[code], submitted[code]):
             ImplementationLink.objects.create(report=report, directive=directive, note=f"Tường thuật {token(code)}")
+        RegistrationRequest.objects.create(organization=org, report_id=drafts[code].pk, key=f"zq {code}",
+                                           report_title=drafts[code].title, citing_text=f"Kế hoạch số 9-KH/{token(code)}")
         attachment = Attachment(report=drafts[code], original_name=f"{token(code)}.txt", content_type="text/plain",
                                 size=5, sha256="0" * 64, uploaded_by=author)
         attachment.file.save(f"matrix-{code}.txt", ContentFile(token(code).encode()), save=False)
@@ -443,6 +446,9 @@ def expect(route: Route, actor: Actor, case: str | None, method: str) -> Expect:
         if not covers(actor, case, ADMIN):
             return ok(404)
         return ok(200)  # the form; posted empty, the form again with what is missing (nothing changed)
+    register = _expect_register(name, actor, case, method)
+    if register is not None:
+        return register
     raise LookupError(f"no rule for {name} ({route.route})")
 
 
@@ -479,6 +485,36 @@ def _expect_account(name: str, actor: Actor, case: str | None, method: str) -> E
     if name == "account-password-reset":
         return ok(200, may_change=True)  # the page showing the temporary password once
     return ok(REDIRECT, may_change=True)  # disabled or enabled
+
+
+#: Where the objects of the register pages of each case live: a case's target and assignment
+#: are at the case's unit, but for the cell A1a, which has none: its grassroots unit A1's.
+REGISTER_UNIT = {"A1a": "A1", "A2": "A2", "B1": "B1"}
+
+
+def _expect_register(name: str, actor: Actor, case: str | None, method: str) -> Expect | None:
+    """Committee admins' register pages: an admin role anywhere opens the shared ones (others:
+    403); a document, assignment, target or request outside the admin's subtree is a 404."""
+    admin = actor.operator or actor.kind == RoleKind.ADMIN
+    if name in ("register-home", "registration-requests"):
+        if method == "POST":
+            return ok(405)
+        return ok(200) if admin else ok(403)
+    if name in ("directive-register", "assignment-create", "target-create"):
+        return ok(200) if admin else ok(403)  # a form posted empty comes back with its errors
+    if name == "directive-edit":  # the world's document is issued at ROOT: operators' alone here
+        return ok(200) if actor.operator else ok(404)
+    if name in ("assignment-end", "target-edit"):
+        return ok(200) if covers(actor, REGISTER_UNIT[case], (RoleKind.ADMIN,)) else ok(404)
+    if name == "registration-request":
+        return ok(200) if covers(actor, case, (RoleKind.ADMIN,)) else ok(404)
+    if name == "report-registration-request":
+        if method == "GET":
+            return ok(405)
+        if not covers(actor, case):
+            return ok(404)
+        return ok(REDIRECT, may_change=True) if covers(actor, case, EDIT) else ok(403)
+    return None
 
 
 def _in_scope(actor, case, kinds, method) -> Expect:
@@ -592,8 +628,14 @@ def _param_value(route: Route, param: str, world: World, case: str | None) -> st
         return str(world.positions[code].pk)
     if name == "term-edit":
         return str(world.terms[code].pk)
-    if name == "directive-detail":
+    if name in ("directive-detail", "directive-edit", "assignment-create", "target-create"):
         return str(world.directive.pk)
+    if name == "assignment-end":
+        return str(Assignment.objects.get(directive=world.directive, organization=world.orgs[REGISTER_UNIT[code]]).pk)
+    if name == "target-edit":
+        return str(Target.objects.get(directive=world.directive, organization=world.orgs[REGISTER_UNIT[code]]).pk)
+    if name == "registration-request":
+        return str(RegistrationRequest.objects.get(organization=world.orgs[code]).pk)
     raise LookupError(f"no value for <{param}> of {name}")
 
 
@@ -632,7 +674,8 @@ def post_data(route: Route, world: World, case: str | None) -> dict:
 
 def cases_for(route: Route) -> tuple:
     """Units whose objects a route is tried with (routes about one shared object: just it)."""
-    if route.name in ("directive-detail", "organization-import", "organization-import-apply") or (
+    if route.name in ("directive-detail", "directive-edit", "assignment-create", "target-create",
+                      "organization-import", "organization-import-apply") or (
             route.is_admin and route.name != "admin:?:children_view"):
         return (None,)
     return CASES if route.params else (None,)
