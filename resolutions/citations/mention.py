@@ -41,6 +41,9 @@ class Mention:
     term_ordinal: int | None = None
     term_years: tuple[int, int] | None = None
     date: dt.date | None = None
+    #: The date came after a comma ("Kết luận số 21, ngày 25-10-2021"): it may as well be the
+    #: date of the sentence, so the resolver drops it when no document has it.
+    date_detached: bool = False
     name: str | None = None
     generic: bool = False
 

@@ -15,11 +15,16 @@ from .patterns import (
     CONGRESS_ITEMS,
     GENERIC,
     GENERIC_LEAD,
+    LAW_FIRST_STOP,
+    LAW_NAME,
+    NAME_STOP,
     NAMED,
     NUMBER_INTRO,
     PARTY_CODES,
     PLENUM_LIST,
     PLENUM_SINGLE,
+    STATE_CODES,
+    STATE_TYPE_KINDS,
     SYMBOLS,
     TRAILING,
     TYPE_ABBREVIATIONS,
@@ -66,18 +71,25 @@ def _parse_plenum(original: str, folded: str, draft: _Draft) -> bool:
 
 
 def _parse_congress(original: str, folded: str, draft: _Draft) -> bool:
-    """"Nghị quyết Đại hội …": ordinal, organisation and scope in any order."""
-    if draft.fields.get("kind") != "NQ" or draft.fields.get("abbreviated"):
+    """"Nghị quyết Đại hội …" / "NQ ĐH …": ordinal, organisation and scope in any order.
+
+    Abbreviated ("NQ ĐH XIII") only with an ordinal: "NQ ĐH" alone names nothing.
+    """
+    if draft.fields.get("kind") != "NQ":
         return False
     m = CONGRESS.match(folded, draft.end)
     if not m:
         return False
-    pos, found = _congress_items(folded, m.end())
+    pos, found, org_end = _congress_items(original, folded, m.end())
     if "generic" in found:
+        if draft.fields.get("abbreviated"):
+            return False
         draft.end = pos
         draft.fields["generic"] = True
         return True
     if not found.keys() & {"nationwide", "national", "ordinal", "organization"}:
+        return False
+    if draft.fields.get("abbreviated") and "ordinal" not in found:
         return False
     draft.end = pos
     if "ordinal" in found:
@@ -85,7 +97,7 @@ def _parse_congress(original: str, folded: str, draft: _Draft) -> bool:
     if "organization" in found:
         org = found["organization"]
         words = org.group("org")
-        draft.fields["organization_words"] = original[org.start("org"):org.end("org")]
+        draft.fields["organization_words"] = original[org.start("org"):org_end]
         draft.fields["congress_scope"] = ("bloc" if words.startswith("khoi")
                                           else "district" if words.startswith(("quan", "huyen")) else "province")
     elif found.keys() & {"nationwide", "national"}:
@@ -94,18 +106,40 @@ def _parse_congress(original: str, folded: str, draft: _Draft) -> bool:
     return True
 
 
-def _congress_items(folded: str, pos: int) -> tuple[int, dict[str, re.Match[str]]]:
-    """Consume congress qualifiers in any order, each once; stop at a generic "các cấp"."""
+def _congress_items(original: str, folded: str, pos: int) -> tuple[int, dict[str, re.Match[str]], int]:
+    """Consume congress qualifiers in any order, each once; stop at a generic "các cấp".
+
+    Returns the end, the items found and the end of the organisation's name, which runs
+    on over a proper name ("Đảng bộ tỉnh Bình Dương") the patterns cannot list.
+    """
     found: dict[str, re.Match[str]] = {}
+    org_end = pos
     while "generic" not in found:
         for name, pattern in CONGRESS_ITEMS:
             item = None if name in found else pattern.match(folded, pos)
             if item and (name != "ordinal" or _ordinal_of(item)):
                 found[name], pos = item, item.end()
+                if name == "organization":
+                    pos = org_end = _proper_name_end(original, folded, item.end("org"))
                 break
         else:
             break
-    return pos, found
+    return pos, found, org_end
+
+
+def _proper_name_end(original: str, folded: str, pos: int) -> int:
+    """After "tỉnh", "thành phố" or "Tỉnh ủy": the end of the capitalised place name that follows."""
+    if not re.search(r"(?:tinh|pho|tp|uy)$", folded[max(0, pos - 4):pos]):
+        return pos
+    for _ in range(4):
+        word = _NEXT_WORD.match(folded, pos)
+        if not word or word.group(1) in NAME_STOP or not original[word.start(1)].isupper():
+            break
+        pos = word.end()
+    return pos
+
+
+_NEXT_WORD = re.compile(r"\s+([a-z]+)(?!\w)")
 
 
 def _ordinal_of(item: re.Match[str]) -> int | None:
@@ -142,15 +176,21 @@ def _parse_symbol(original: str, folded: str, pos: int, draft: _Draft) -> bool:
         has_issuer = m.groupdict().get("issuer") is not None
         issuer_code = canonical_issuer_code(original[m.start("issuer"):m.end("issuer")]) if has_issuer else None
         type_code = TYPE_CODES.get(type_key) if type_key else None
+        family = symbol_family(shape, issuer_code, has_type=type_key is not None) if issuer_code else "party"
         draft.end = m.end()
         draft.fields.update(
             number=m.group("num"), type_code=type_code, issuer_code=issuer_code,
-            symbol_printed=original[m.start():m.end()],
-            family=symbol_family(shape, issuer_code, has_type=type_key is not None) if issuer_code else "party",
+            symbol_printed=original[m.start():m.end()], family=family,
         )
         if m.groupdict().get("year"):
             draft.fields["year"] = int(m.group("year"))
-        draft.fields.setdefault("kind", type_code)
+        if family != "party" and type_code in STATE_TYPE_KINDS:
+            type_kind = STATE_TYPE_KINDS[type_code]
+        elif family == "state_law" and type_code is None:
+            type_kind = "L"  # 59/2020/QH14: a law (a resolution of Quốc hội carries its type word)
+        else:
+            type_kind = type_code
+        draft.fields.setdefault("kind", type_kind)
         return True
     return False
 
@@ -162,7 +202,7 @@ def _parse_trailing(original: str, folded: str, draft: _Draft) -> None:
     while progressed:
         progressed = False
         for name, pattern in TRAILING:
-            if name in seen:
+            if name in seen or (name == "plenum" and draft.fields.get("plenums")):
                 continue
             m = pattern.match(folded, draft.end)
             if not m:
@@ -180,7 +220,10 @@ def _trailing_value(name: str, m: re.Match[str], original: str) -> dict | None:
     groups = m.groupdict()
     if name == "date":
         date = parse_date(groups)
-        return {"date": date} if date else None
+        return {"date": date, "date_detached": bool(groups.get("comma"))} if date else None
+    if name == "plenum":
+        plenum = groups.get("p") or groups.get("p2")
+        return {"plenums": (int(plenum),)} if plenum else None
     if name == "khoa":
         ordinal = roman_value(groups.get("k") or groups.get("k2") or "")
         return {"term_ordinal": ordinal} if ordinal else None
@@ -219,7 +262,36 @@ def _parsers_for(kind: str) -> tuple[_Parser, ...]:
         return (_parse_named, _parse_number, _parse_generic)
     if kind == "NQ":
         return (_parse_plenum, _parse_congress, _parse_number, _parse_generic)
+    if kind == "L":
+        return (_parse_law,)
     return (_parse_number, _parse_generic)
+
+
+def _parse_law(original: str, folded: str, draft: _Draft) -> bool:
+    """"Luật số 59/2020/QH14", "Luật Đất đai 2024", "Bộ luật Lao động năm 2019", "Luật Đất đai số 31/2024/QH15".
+
+    "luật" is also an ordinary word ("pháp luật", "luật sư"), so a law needs "số" and a
+    number, or a name and a year or number; a name starts with a capital letter unless it
+    has two words or more ("luat dat dai 2024", typed in a search box).
+    """
+    if folded[max(0, draft.start - 5):draft.start].endswith("phap "):
+        return False
+    intro = NUMBER_INTRO.match(folded, draft.end)
+    if intro and intro.group("so"):
+        return _parse_number(original, folded, draft)
+    m = LAW_NAME.match(folded, draft.end)
+    if not m:
+        return False
+    name = m.group("name")
+    if name.split()[0] in LAW_FIRST_STOP or not (original[m.start("name")].isupper() or len(name.split()) > 1):
+        return False
+    draft.fields["name"] = original[draft.start:m.end("name")]
+    if m.group("year"):
+        draft.end = m.end()
+        draft.fields["year"] = int(m.group("year"))
+        return True
+    draft.end = m.end("name")
+    return _parse_number(original, folded, draft)
 
 
 # --------------------------------------------------------------------------------------
@@ -256,7 +328,7 @@ def _mention_at(original: str, folded: str, match: re.Match[str]) -> Mention | N
             break
     else:
         return None
-    if not draft.fields.get("generic") and not draft.fields.get("name"):
+    if not draft.fields.get("generic") and draft.fields["kind"] not in ("ĐL", "QC"):
         _parse_trailing(original, folded, draft)
     return _build(original, draft)
 
@@ -270,12 +342,27 @@ def _bare_symbols(original: str, folded: str, mentions: list[Mention]) -> Iterat
         draft = _Draft(m.start(), m.start(), {})
         if not _parse_symbol(original, folded, m.start(), draft):
             continue
-        code = draft.fields["issuer_code"]
-        known = code in PARTY_CODES.values() or draft.fields["family"] == "state_law"
-        if not (known and draft.fields.get("type_code")):
+        if not _distinctive(draft.fields):
             continue
         _parse_trailing(original, folded, draft)
         yield _build(original, draft)
+
+
+def _distinctive(fields: dict) -> bool:
+    """Is a symbol without a type word surely a document? (Not "12-A/B", a room or a plate.)
+
+    A party symbol with a known issuer code and a type code; a state law or normative
+    document with its year (54/2017/QH14, 30/2020/NĐ-CP); an administrative one with a
+    known state issuer code (439/QĐ-TTg).
+    """
+    family, code, type_code = fields["family"], fields["issuer_code"], fields.get("type_code")
+    if family == "party":
+        return code in PARTY_CODES.values() and bool(type_code)
+    if family == "state_law":
+        return bool(fields.get("year") or type_code)
+    if family == "state_normative":
+        return bool(fields.get("year") and type_code)
+    return code in STATE_CODES.values() and bool(type_code)
 
 
 def _space(word: str) -> str:

@@ -20,6 +20,8 @@ TYPE_WORDS: dict[str, str] = {
     "thong bao": "TB", "thong tri": "TT", "dieu le": "ĐL",
     # Compound names of a type: the whole phrase is the type word ("Thông báo kết luận số 12-TB/TW").
     "thong bao ket luan": "TB", "chuong trinh hanh dong": "CTr",
+    # State documents (DOMAIN §2.1): laws, decrees, ministerial circulars.
+    "luat": "L", "bo luat": "L", "nghi dinh": "NĐ", "thong tu": "TTư",
 }
 #: Abbreviated type words ("NQ TW4", "CT 05"): accepted only before a number, symbol or plenum.
 TYPE_ABBREVIATIONS: dict[str, str] = {"nq": "NQ", "ct": "CT", "kl": "KL", "qdi": "QĐi", "qd": "QĐ", "kh": "KH", "ctr": "CTr"}
@@ -34,7 +36,12 @@ TYPE_CODES: dict[str, str] = {
 PARTY_CODES: dict[str, str] = {c.upper() if c.isascii() else fold(c).upper(): c for c in (
     "TW", "TU", "ĐUK", "ĐU", "HU", "QU", "ThU", "CB", "VPTW", "BTCTW", "UBKTTU", "ĐĐ", "BCS")}
 #: Issuer codes of state bodies, same keying.
-STATE_CODES: dict[str, str] = {fold(c).upper(): c for c in ("CP", "TTg", "UBND", "HĐND", "BTC", "BNV")}
+STATE_CODES: dict[str, str] = {fold(c).upper(): c for c in (
+    "CP", "TTg", "UBND", "HĐND", "VPCP", "UBTVQH", "BTC", "BNV", "BTP", "BCA", "BQP", "BYT", "BGDĐT", "BTNMT",
+    "BXD", "BCT", "BTTTT", "BKHĐT", "BLĐTBXH", "BNNPTNT", "BGTVT", "BVHTTDL", "BKHCN", "NHNN", "TTCP", "KTNN")}
+#: In a state symbol a type code can mean another kind than in a party one: "TT" is a
+#: Thông tư (01/2021/TT-BNV) there, a Thông tri (party) here.
+STATE_TYPE_KINDS: dict[str, str] = {"TT": "TTư", "NĐ": "NĐ"}
 
 ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
@@ -114,7 +121,8 @@ PLENUM_LIST = re.compile(
     rf"\s+hoi\s+nghi\s+(?:lan\s+thu\s+)?(?P<plenums>\d{{1,2}}(?:\s*,\s*\d{{1,2}}|\s+va\s+\d{{1,2}})*)"
     rf"\s+(?:cua\s+)?(?:ban\s+chap\s+hanh|bch)\s+(?:trung\s+uong|tw)(?:\s+dang)?{_B}")
 
-CONGRESS = re.compile(r"\s+dai\s+hoi(?!\w)")
+#: "Đại hội" or its abbreviation "ĐH" ("NQ ĐH XIII của Đảng").
+CONGRESS = re.compile(r"\s+(?:dai\s+hoi|dh)(?!\w)")
 _ORG_NAME = rf"(?P<org>khoi(?:\s+{_BLOC_NAME})?(?:\s+{_PLACE})?{_B}|{_PLACE}|(?:quan|huyen)\s+\d{{1,2}}{_B})"
 #: Congress qualifiers, in any order after "Đại hội" (name → pattern).
 CONGRESS_ITEMS: list[tuple[str, re.Pattern[str]]] = [
@@ -128,15 +136,34 @@ CONGRESS_ITEMS: list[tuple[str, re.Pattern[str]]] = [
 
 #: Trailing elements, in any order, each at most once (name → pattern).
 TRAILING: list[tuple[str, re.Pattern[str]]] = [
+    # "ngày 25-10-2021", "ngày 25/10/2021", "ngày 25 tháng 10 năm 2021"; after a comma too
+    # ("Kết luận số 21, ngày 25-10-2021"), which the resolver weighs less (``date_detached``).
     ("date", re.compile(
-        r"\s+ngay\s+(?:(?P<d>\d{1,2})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<y>\d{4})"
+        r"(?P<comma>\s*,)?\s+ngay\s+(?:(?P<d>\d{1,2})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<y>\d{4})"
         r"|(?P<d2>\d{1,2})\s+thang\s+(?P<m2>\d{1,2})\s+nam\s+(?P<y2>\d{4}))(?!\d)")),
+    ("date", re.compile(r"\s*\(\s*(?:ngay\s+)?(?P<d>\d{1,2})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<y>\d{4})\s*\)")),
     ("khoa", re.compile(rf"\s*\(\s*khoa\s+(?P<k>{_ORDINAL})\s*\)|\s*,?\s+khoa\s+(?P<k2>{_ORDINAL})")),
     ("term", re.compile(
         r"\s*\(\s*(?:nhiem\s+ky\s+)?(?P<a>\d{4})\s*-\s*(?P<b>\d{4})\s*\)"
         r"|\s*,?\s+nhiem\s+ky\s+(?P<a2>\d{4})\s*-\s*(?P<b2>\d{4})(?!\d)")),
+    # "của Hội nghị Trung ương 4", "tại Hội nghị lần thứ 4 Ban Chấp hành Trung ương": the plenum.
+    ("plenum", re.compile(
+        rf"\s+(?:cua|tai)\s+hoi\s+nghi(?:\s+lan\s+thu\s+(?P<p>\d{{1,2}}))?(?:\s+(?:ban\s+chap\s+hanh|bch))?"
+        rf"\s+(?:trung\s+uong|tw)(?:\s+dang)?(?:\s*(?:lan\s+thu\s+)?(?P<p2>\d{{1,2}}))?{_B}")),
     ("issuer", re.compile(rf"\s+cua\s+(?P<who>{_ISSUER}){_B}")),
 ]
+
+#: A law cited by its name and year ("Luật Đất đai 2024", "Bộ luật Lao động năm 2019") or by
+#: name and number ("Luật Đất đai số 31/2024/QH15"). Name words stop at these.
+_LAW_NAME_STOP = ("so", "nam", "ngay", "thang", "cua", "khoan", "dieu", "va", "tai", "luat", "theo", "ve")
+LAW_NAME = re.compile(
+    rf"\s+(?P<name>(?!(?:{_alternation(_LAW_NAME_STOP)}){_B})[a-z]+"
+    rf"(?:(?:\s*,\s*|\s+)(?!(?:{_alternation(_LAW_NAME_STOP)}){_B})[a-z]+){{0,7}}?)"
+    rf"(?:\s+(?:nam\s+)?(?P<year>(?:19|20)\d\d)(?![\d/])|(?=\s+so\s*:?\s*\d))")
+#: First words that make "luật …" ordinary prose: "luật sư", "luật pháp", "luật này", "luật mới".
+LAW_FIRST_STOP = frozenset({"su", "phap", "nay", "moi", "cu", "hien", "chung", "khac", "le", "dinh"})
+#: Words after "tỉnh"/"thành phố"/"Tỉnh ủy" that are not part of a place name.
+NAME_STOP = frozenset({"lan", "khoa", "nhiem", "ngay", "so", "ve", "va", "tai", "cua", "trong", "nam", "thang"})
 
 #: Unnumbered documents cited by name: (pattern, kind, canonical folded name = alias key).
 NAMED: list[tuple[re.Pattern[str], str, str]] = [
