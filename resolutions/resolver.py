@@ -210,9 +210,11 @@ class Register:
             found = []
         return found or self._aliased(mention)
 
+    def aliased_ids(self, mention: Mention) -> set[int]:
+        return set().union(*(self.aliases.get(k, set()) for k in _alias_keys(mention)))
+
     def _aliased(self, mention: Mention) -> list[Directive]:
-        ids = set().union(*(self.aliases.get(k, set()) for k in _alias_keys(mention)))
-        return [self.by_id[i] for i in sorted(ids) if i in self.by_id]
+        return [self.by_id[i] for i in sorted(self.aliased_ids(mention)) if i in self.by_id]
 
 
 # --------------------------------------------------------------------------------------
@@ -322,7 +324,8 @@ def _by_plenum(m: Mention, pool: list[Directive], register: Register) -> list[Di
     """A numbered resolution "của Hội nghị Trung ương 4": the plenum that adopted it."""
     if not (m.number and m.plenums):
         return None
-    return [d for d in pool if d.plenum is None or d.plenum in m.plenums]
+    exact = [d for d in pool if d.plenum in m.plenums]
+    return exact or [d for d in pool if d.plenum is None and d.issuer.kind == "bch"]
 
 
 def _by_term_ordinal(m: Mention, pool: list[Directive], register: Register) -> list[Directive] | None:
@@ -422,6 +425,11 @@ def _resolve_one(m: Mention, register: Register, context: Context) -> Citation:
     pool = _apply_stated(m, register.pool(m), register)
     if len(m.plenums) > 1 and not m.number:
         return _resolve_set(m, pool, context)
+    if len(pool) > 1:
+        # The register's aliases say what a surface means to this office: plenum 4 of khóa XII
+        # adopted 04-NQ/TW and 05-NQ/TW, yet "NQ TW4 khóa XII" is registered as an alias of the first.
+        aliased = set(register.aliased_ids(m))
+        pool = _prefer(pool, lambda d: d.pk in aliased)
     pool = _apply_context(pool, context)
     if len(pool) == 1:
         return _citation(m, directive=pool[0])

@@ -128,18 +128,28 @@ def _congress_items(original: str, folded: str, pos: int) -> tuple[int, dict[str
 
 
 def _proper_name_end(original: str, folded: str, pos: int) -> int:
-    """After "tỉnh", "thành phố" or "Tỉnh ủy": the end of the capitalised place name that follows."""
+    """After "tỉnh", "thành phố" or "Tỉnh ủy": the end of the place name that follows.
+
+    A name is its capitalised words ("tỉnh Quảng Ninh"); typed in lower case, up to three
+    words count only when the congress ordinal follows them ("tinh quang ninh lan thu xv").
+    """
     if not re.search(r"(?:tinh|pho|tp|uy)$", folded[max(0, pos - 4):pos]):
         return pos
+    start = pos
     for _ in range(4):
         word = _NEXT_WORD.match(folded, pos)
         if not word or word.group(1) in NAME_STOP or not original[word.start(1)].isupper():
             break
         pos = word.end()
+    if pos == start:
+        lower = _LOWER_NAME_BEFORE_ORDINAL.match(folded, pos)
+        if lower and not any(w in NAME_STOP for w in lower.group(1).split()):
+            pos = lower.end(1)
     return pos
 
 
 _NEXT_WORD = re.compile(r"\s+([a-z]+)(?!\w)")
+_LOWER_NAME_BEFORE_ORDINAL = re.compile(r"\s+([a-z]+(?:\s+[a-z]+){0,2})(?=\s+lan\s+thu\s)")
 
 
 def _ordinal_of(item: re.Match[str]) -> int | None:
