@@ -52,6 +52,16 @@ class SymbolFamily(models.TextChoices):
     STATE_ADMIN = "state_admin", _("State administrative document (439/QĐ-TTg)")
 
 
+#: The type code a kind prints in its symbol when it is not the kind's own value: a Thông tư
+#: prints "TT" (01/2021/TT-BNV), which in a party symbol would be a Thông tri.
+_KIND_TYPE_CODES = {"TTư": "TT"}
+
+
+def default_type_code(kind: str) -> str:
+    """The type code printed in the symbol of a document of ``kind``."""
+    return _KIND_TYPE_CODES.get(kind, kind)
+
+
 def pad_number(number: str) -> str:
     """Zero-pad a document number below 10 ("5" → "05", "005" → "05"); keep other text as is."""
     number = (number or "").strip()

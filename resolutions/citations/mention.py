@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 from organizations.text import fold
 
-from ..symbols import canonical_symbol, normalize_issuer_code
+from ..symbols import canonical_symbol, default_type_code, normalize_issuer_code
 from .patterns import PARTY_CODES, ROMAN_VALUES, STATE_CODES
 
 # --------------------------------------------------------------------------------------
@@ -55,7 +55,7 @@ class Mention:
         year = self.year or (self.date.year if self.date and self.family != "party" else None)
         if self.family in ("state_law", "state_normative") and not year:
             return None
-        return canonical_symbol(family=self.family, number=self.number, type_code=self.type_code or self.kind or "",
+        return canonical_symbol(family=self.family, number=self.number, type_code=self.type_code or default_type_code(self.kind or ""),
                                 issuer_code=self.issuer_code, year=year) or None
 
     @property
