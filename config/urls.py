@@ -16,6 +16,7 @@ from django.views.i18n import set_language
 
 from config.views import healthz
 from meetings.views import home
+from search.views import legacy_search
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -32,4 +33,5 @@ urlpatterns = [
     path("dashboard/", include("resolutions.urls_dashboard")),
     path("tong-hop/", include("meetings.urls_summaries")),
     path("tim-kiem/", include("search.urls")),
+    path("search/", legacy_search, name="search-legacy"),
 ]
