@@ -18,6 +18,17 @@ identifying element — number or symbol, an adjacent "ngày …" date, "(khóa 
 ("nhiệm kỳ 2015-2020", "(2015-2020)") and "của <issuer>"; topic clauses ("về …") are left
 out. Wrappers such as "Kế hoạch thực hiện Kết luận số 21-KL/TW" yield only the inner
 reference, because a type word without a number, plenum, congress or name is no citation.
+A date, plenum or khóa may follow after a comma ("Kết luận số 21, ngày 25-10-2021", "Nghị
+quyết số 05, ngày 01/11/2016 của Hội nghị Trung ương 4 khóa XII"): it is part of the span.
+
+Forms: party documents (type word or abbreviation, "số", symbol or number), plenum and
+congress resolutions ("Nghị quyết Trung ương 4 khóa XII", "NQ ĐH XIII của Đảng"), named
+documents (Điều lệ Đảng), and state documents — laws by symbol or by name and year ("Luật
+Đất đai 2024"), Nghị định, Thông tư, Quyết định, resolutions of Quốc hội — and symbols
+printed without a type word when they cannot be anything else (21-KL/TW, 30/2020/NĐ-CP).
+
+Modules: ``patterns`` (vocabulary and compiled patterns), ``mention`` (what a citation
+states), ``parsing`` (from a type word to the end of the citation).
 """
 from __future__ import annotations
 
