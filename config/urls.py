@@ -17,6 +17,7 @@ from django.views.i18n import set_language
 from accounts.views import PasswordChangeView
 from config.views import healthz
 from meetings.views import home
+from search.views import legacy_search
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -34,4 +35,5 @@ urlpatterns = [
     path("tong-hop/", include("meetings.urls_summaries")),
     path("tim-kiem/", include("search.urls")),
     path("tai-khoan/quan-ly/", include("accounts.urls")),
+    path("search/", legacy_search, name="search-legacy"),
 ]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Organ, Organization, Term
 from organizations.text import search_key
 
-from .symbols import KIND_WORDS, DirectiveKind, SymbolFamily, canonical_symbol
+from .symbols import KIND_WORDS, DirectiveKind, SymbolFamily, canonical_symbol, default_type_code
 
 
 class DirectiveStatus(models.TextChoices):
@@ -103,7 +103,7 @@ class Directive(models.Model):
     def compute_symbol(self) -> str:
         issuer_code = self.issuer_code or (self.issuer.symbol_code if self.issuer_id else "")
         return canonical_symbol(
-            family=self.family, number=self.number, type_code=self.type_code or self.kind,
+            family=self.family, number=self.number, type_code=self.type_code or default_type_code(self.kind),
             issuer_code=issuer_code, year=self.year,
         )
 

@@ -8,7 +8,8 @@ Why it is shaped like this:
   slower but with the same results.
 * **Scope is part of the query.** Reports and meetings are filtered by the user's subtrees
   (``scope_q``), units by the same prefixes, people by a position held in them; directives
-  are the shared register. Counts are taken on those scoped queries, never before.
+  are the shared register — with a unit filter, those assigned in the unit's subtree or
+  issued by its organs. Counts are taken on those scoped queries, never before.
 * **Bounded work.** Each kind returns its best ``page × size`` rows (``LIMIT``) and a count
   capped at :data:`COUNT_CAP` ("more than 1,000"): no query reads a whole table to count it.
 * **Ranking in SQL.** A score of boosts (a cited directive > a report linked to it or
@@ -37,7 +38,7 @@ from django.db.models import (
 from meetings.models import ImplementationLink, Meeting, Report
 from organizations.models import Organization, Person, Position
 from organizations.selectors import organizations_in_scope, scope_q
-from resolutions.models import Directive, DirectiveAlias
+from resolutions.models import Assignment, Directive, DirectiveAlias
 
 from .highlight import Run
 from .query import ParsedQuery
@@ -134,9 +135,14 @@ def _meetings(user, query: ParsedQuery, filters: dict) -> tuple[QuerySet, object
 
 
 def _directives(user, query: ParsedQuery, filters: dict) -> tuple[QuerySet, object, list] | None:
-    if filters.get("organization") or any(filters.get(name) for name in REPORT_FILTERS):
+    if any(filters.get(name) for name in REPORT_FILTERS):
         return None
     qs = Directive.objects.all()
+    if unit := filters.get("organization"):
+        # A unit's directives: those assigned to it or to a unit below it, and those its own
+        # organs issued (a Thành ủy's resolutions, its congress' resolution).
+        assigned = Assignment.objects.filter(directive=OuterRef("pk"), organization__path__startswith=unit.path)
+        qs = qs.filter(Exists(assigned) | Q(issuer__organization=unit))
     if filters.get("date_from"):
         qs = qs.filter(issue_date__gte=filters["date_from"])
     if filters.get("date_to"):

@@ -348,6 +348,8 @@ def expect(route: Route, actor: Actor, case: str | None, method: str) -> Expect:
         return ok(200, scoped=False) if method == "GET" else ok(405)
     if name == "search":  # every signed-in user; the hits are only those of the actor's scope
         return ok(200) if method == "GET" else ok(405)
+    if name == "search-legacy":  # /search/ → /tim-kiem/ (301), the query kept
+        return ok(REDIRECT) if method == "GET" else ok(405)
     if name in ("organization-detail", "organization-people", "person-detail"):
         return _in_scope(actor, case, view, method)
     if name in ("organization-people-add", "organization-terms", "position-edit", "term-edit"):
