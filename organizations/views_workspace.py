@@ -192,7 +192,11 @@ def _plan_and_apply(request: HttpRequest, form, planner, kwargs: dict):
     plan = planner(actor=request.user, effective=form.cleaned_data["effective"],
                    reason=form.cleaned_data["reason"], **kwargs)
     if request.POST.get("step") == "apply":
-        return plan, services.reorganise(actor=request.user, plan=plan)
+        if request.POST.get("digest") == services.plan_digest(plan):
+            return plan, services.reorganise(actor=request.user, plan=plan)
+        from .views_reorganise import CHANGED_SINCE_PREVIEW
+
+        messages.warning(request, CHANGED_SINCE_PREVIEW())
     return plan, None
 
 
@@ -225,6 +229,7 @@ def workspace_move(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(workspace_url(moved))
     return render(request, "organizations/workspace/move_confirm.html", {
         **context, "parent": parent, "impact": W.move_impact(org), "form": form, "plan": plan,
+        "plan_digest": services.plan_digest(plan) if plan else "",
         "parent_crumbs": _crumbs(request, parent, itself=True),
     })
 
@@ -248,6 +253,7 @@ def workspace_close(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "organizations/workspace/close.html", {
         "org": org, "form": form, "hits": hits, "successor": successor, "crumbs": _crumbs(request, org),
         "impact": W.move_impact(org), "plan": plan,
+        "plan_digest": services.plan_digest(plan) if plan else "",
     })
 
 

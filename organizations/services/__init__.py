@@ -31,6 +31,7 @@ from .reorganisation import (
     NewUnit,
     Plan,
     SplitPart,
+    plan_digest,
     plan_dissolve,
     plan_merge,
     plan_move,
@@ -47,7 +48,7 @@ from .tree import (
 )
 
 __all__ = [
-    "NewUnit", "Plan", "SplitPart", "plan_dissolve", "plan_merge", "plan_move", "plan_split", "reorganise",
+    "NewUnit", "Plan", "SplitPart", "plan_dissolve", "plan_digest", "plan_merge", "plan_move", "plan_split", "reorganise",
     "ORG_EDITABLE", "_require_admin", "_require_below_own_role", "_require_some_admin_role", "organ_save",
     "organization_create", "organization_dissolve", "organization_move", "organization_update", "person_appoint",
     "person_create",

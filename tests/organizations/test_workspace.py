@@ -20,7 +20,7 @@ from organizations.models import (
     PositionTitle,
     Reorganisation,
 )
-from tests.factories import ReportFactory, make_org
+from tests.factories import ReportFactory, make_org, post_previewed
 
 pytestmark = pytest.mark.django_db
 
@@ -292,7 +292,7 @@ def test_move_with_a_confirmation_of_what_moves_along(client, tree, admin_root):
     assert "What will change" in preview and "2 units below it go along." in preview
     assert "“Đảng bộ cơ sở A1” goes from “Đảng ủy Khối A” to “Quận ủy B” from 01/07/2025." in preview
     assert reload(tree["A1"]).valid_to is None, "nothing changes before it is applied"
-    response = client.post(move, {**data, "step": "apply"})
+    response = post_previewed(client, move, data)
     assert response.status_code == 302
     moved = Organization.objects.get(code="A1")
     assert Organization.objects.get_parent(moved).pk == tree["B"].pk and moved.valid_from == dt.date(2025, 7, 1)
@@ -350,7 +350,7 @@ def test_close_a_unit_merged_into_a_successor(client, tree, admin_a):
     page = client.post(close, {**data, "successor": tree["A1a"].pk, "step": "preview"}).content.decode()
     assert "What will change" in page and "merged into “Chi bộ A1a”" in page
     assert reload(tree["A1b"]).valid_to is None
-    response = client.post(close, {**data, "successor": tree["A1a"].pk, "step": "apply"})
+    response = post_previewed(client, close, {**data, "successor": tree["A1a"].pk})
     assert response.status_code == 302
     org = reload(tree["A1b"])
     assert org.valid_to == dt.date(2025, 6, 30) and list(org.successors.all()) == [tree["A1a"]]
@@ -372,14 +372,14 @@ def test_close_by_exact_code_and_bad_dates(client, tree, admin_a):
     Organization.objects.filter(pk=tree["A2"].pk).update(valid_from=dt.date(2020, 1, 1))
     page = client.post(close, {**data, "effective": "01/01/2019"}).content.decode()
     assert "only starts on" in page and 'value="01/01/2019"' in page
-    response = client.post(close, {**data, "effective": "01/01/2025", "successor_q": "a1"})
+    response = post_previewed(client, close, {"reason": REASON, "effective": "01/01/2025", "successor_q": "a1"})
     assert response.status_code == 302
     assert list(reload(tree["A2"]).successors.all()) == [tree["A1"]]
 
 
 def test_dissolve_without_a_successor(client, tree, admin_a):
-    response = client.post(url("organization-workspace-close", tree["A1"]),
-                           {"effective": "01/01/2025", "reason": REASON, "step": "apply"})
+    response = post_previewed(client, url("organization-workspace-close", tree["A1"]),
+                              {"effective": "01/01/2025", "reason": REASON})
     assert response.status_code == 302
     assert reload(tree["A1"]).valid_to == dt.date(2024, 12, 31)
     assert reload(tree["A1a"]).valid_to == dt.date(2024, 12, 31), "the units below close with it"
@@ -416,5 +416,5 @@ def test_operators_see_every_root(client, tree, make_user):
 def test_a_successor_typed_anew_replaces_the_one_ticked_before(client, tree, admin_a):
     close = url("organization-workspace-close", tree["A1b"])
     data = {"effective": "01/07/2025", "reason": REASON, "successor": tree["A1a"].pk, "step": "apply"}
-    assert client.post(close, {**data, "successor_q": "A2"}).status_code == 302
+    assert post_previewed(client, close, {**data, "successor_q": "A2"}).status_code == 302
     assert list(reload(tree["A1b"]).successors.all()) == [tree["A2"]]
