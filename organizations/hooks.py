@@ -104,15 +104,25 @@ def count_in_subtree(key: str, path: str) -> int:
     if counter is None or not path:
         return 0
     return counter.count(path)
+
+
+@dataclass(frozen=True)
 class UnitPanel:
     """A section of a unit's page drawn by an app above: ``template`` with ``context`` as ``panel``."""
+
     template: str
     context: dict
+
+
 #: ``panel(user, organization)`` answers a ``UnitPanel``, or None to show nothing.
 _PANELS: dict[str, Callable[[object, object], UnitPanel | None]] = {}
+
+
 def register_unit_panel(key: str, panel: Callable[[object, object], UnitPanel | None]) -> None:
     """Let an app above (meetings: the numbering check) add a section to the unit's page."""
     _PANELS[key] = panel
+
+
 def unit_panels(user, organization) -> list[UnitPanel]:
     """The sections registered apps give this unit for this user, in registration order."""
     panels = (panel(user, organization) for panel in _PANELS.values())

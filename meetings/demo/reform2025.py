@@ -86,10 +86,10 @@ def load_reform_2025(directives: dict[str, Directive], author, admin, result, li
         result.add("assignments", created)
     _reports(_cells(WARDS), BEFORE, ct05, author, result, link)
     city = Organization.objects.get(code="HCM")
-    merge = plan_merge(actor=admin, sources=[Organization.objects.get(code=c) for c in MERGED], effective=EFFECTIVE,
-                       reason=REASON_MERGE, new_parent=city,
+    merged = [Organization.objects.get(code=c) for c in MERGED]
+    merge = plan_merge(actor=admin, sources=merged, effective=EFFECTIVE, reason=REASON_MERGE, new_parent=city,
                        new_unit=NewUnit(code="HCM-PSG", name="Đảng bộ Phường Sài Gòn", short_name="Đảng ủy Phường Sài Gòn",
-                                        kind=OrgKind.COMMUNE))
+                                        kind=OrgKind.COMMUNE, member_count=sum(m.member_count for m in merged)))
     reorganise(actor=admin, plan=merge)
     district = plan_dissolve(actor=admin, unit=Organization.objects.get(code="HCM-Q1"), successor=city,
                              effective=EFFECTIVE, reason=REASON_DISTRICT)
