@@ -9,7 +9,7 @@
 Queries: one, two and three words, each typed with and without diacritics (words of the
 generated reports' text, so that they match thousands of reports), and document symbols in
 three forms ("05-CT/TW", "CT 05", "NQ 54"). Each is asked at the root (a superuser) and in a
-province (a user whose only role is at the province with the most reports), one request at
+province (a user whose only role is at the first province), one request at
 a time (concurrency 1), round robin, after a warm-up. Prints p50 / p95 / max per query and
 scope, the count the page shows, and whether p95 meets the target.
 
@@ -43,11 +43,11 @@ PASSWORD = "Bench-Pass-2026!"
 
 #: (label, query). Words of the generated reports (``generate_dataset``'s sentences).
 QUERIES = [
-    ("1 word", "quán triệt"),
-    ("1 word, no accents", "quan triet"),
-    ("2 words", "đảng viên"),
-    ("2 words, no accents", "dang vien"),
-    ("3 words", "chuyển đổi số"),
+    ("1 word", "Đảng"),  # in every report
+    ("1 word, no accents", "dang"),
+    ("2 words", "tham nhũng"),  # in ~10 % of them
+    ("2 words, no accents", "tham nhung"),
+    ("3 words", "chuyển đổi số"),  # in ~4 %
     ("3 words, no accents", "chuyen doi so"),
     ("symbol", "05-CT/TW"),
     ("symbol", "CT 05"),
@@ -67,35 +67,32 @@ def create_users() -> None:
 
     django.setup()
     from django.contrib.auth import get_user_model
-    from django.db.models import Count
 
-    from organizations.models import Organization, RoleKind
+    from organizations.models import RoleKind
     from organizations.services.roles import role_grant
 
     users = get_user_model()
     root_user = users.objects.filter(username=ROOT_USER).first()
     if root_user is None:
         root_user = users.objects.create_superuser(ROOT_USER, "", PASSWORD)
-    province = busiest_province()
+    province = first_province()
     user = users.objects.filter(username=PROVINCE_USER).first()
     if user is None:
         user = users.objects.create_user(PROVINCE_USER, "", PASSWORD)
     if not user.roles.exists():
         role_grant(actor=root_user, user=user, organization=province, kind=RoleKind.STAFF)
-    print(f"{ROOT_USER} (superuser) and {PROVINCE_USER} (staff of {province}) ready; "
-          f"{Organization.objects.aggregate(n=Count('pk'))['n']:,} units.")
+    print(f"{ROOT_USER} (superuser) and {PROVINCE_USER} (staff of {province}) ready.")
 
 
-def busiest_province():
-    from django.db.models import Count
-
+def first_province():
+    """The first unit below the root (generated provinces all have the same shape)."""
     from organizations.models import Organization
 
     root = Organization.objects.get_first_root_node()
     if root is None:
         sys.exit("The database has no organisations: generate_dataset first.")
     children = Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1)
-    return children.annotate(n=Count("reports")).order_by("-n", "path").first() or root
+    return children.order_by("path").first() or root
 
 
 def free_port() -> int:

@@ -11,7 +11,7 @@ Why it is shaped like this:
   are the shared register. Counts are taken on those scoped queries, never before.
 * **Bounded work.** Each way a row of a kind matches is read newest first and stops after
   ``COUNT_CAP + 1`` rows (``search.ranking``): that window is both the count ("more than
-  1,000" beyond it) and the candidates that are ranked. No query reads or sorts a whole
+  200" beyond it) and the candidates that are ranked. No query reads or sorts a whole
   table, and the words and the citations each use their own index.
 * **Ranking in SQL.** A score of boosts (a cited directive > a report linked to it or
   quoting its symbol > a match in a title > a match in a body), then the newest first,
@@ -42,7 +42,7 @@ from resolutions.models import Directive, DirectiveAlias
 
 from .highlight import Run
 from .query import ParsedQuery
-from .ranking import COUNT_CAP, Source
+from .ranking import COUNT_CAP, Source, Way, in_list, in_scope
 
 PAGE_SIZE = 20
 MAX_PAGE = COUNT_CAP // PAGE_SIZE
@@ -83,8 +83,15 @@ def _phrase(field_name: str, query: ParsedQuery) -> Q:
 # One query per kind: (matching rows, score, newest-first order)
 # --------------------------------------------------------------------------------------
 
+def _linked_way(directive_ids: list[int]) -> Way:
+    """Reports linked to one of the directives: checked row by row down the newest reports
+    when many are, read from the links' directive index when few are."""
+    links = ImplementationLink.objects.filter(directive_id__in=directive_ids)
+    return Way(Q(Exists(links.filter(report=OuterRef("pk")))), in_list("pk", links.values("report_id")))
+
+
 def _reports(user, query: ParsedQuery, filters: dict) -> Source:
-    qs = Report.objects.filter(scope_q(user, "organization"))
+    qs = Report.objects.all()
     if filters.get("organization"):
         qs = qs.filter(organization__path__startswith=filters["organization"].path)
     if filters.get("date_from"):
@@ -101,21 +108,23 @@ def _reports(user, query: ParsedQuery, filters: dict) -> Source:
               if query.linked else Q(pk__in=[]))
     quotes = [Q(search_text__contains=key) for key in query.symbol_keys]
     # Each way of matching is its own window (search.ranking): the links of the cited
-    # directives and the words are answered by different indexes.
+    # directives and the words are answered by different indexes. A query that is only a
+    # citation is answered by the links — the citations of the reports' text resolved to
+    # directives (a report that quotes a symbol without implementing it was unlinked on
+    # purpose), not by the symbol's characters, which "154-NQ/TW" contains as well as "54-NQ/TW".
     if query.citation_only:
-        ways = ([Q(linked)] if query.linked else []) + quotes
+        ways = [_linked_way(query.linked)]
     else:
         ways = [_all_terms("search_text", query.terms)]
         if query.titled_ids:
-            ways.append(Q(Exists(ImplementationLink.objects.filter(report=OuterRef("pk"),
-                                                                   directive_id__in=query.titled_ids))))
-    qs = qs.annotate(folded_title=Fold("title"))
+            ways.append(_linked_way(query.titled_ids))
     quoted = Q(pk__in=[])
     for condition in quotes:
         quoted |= condition
     score = _score((Q(linked), 60), (quoted, 40), (_all_terms("folded_title", query.terms), 20),
                    (_phrase("folded_title", query), 10), base=10)
-    return Source(qs, ways, score, ["-period_end", "-pk"])
+    return Source(qs, ways, score, ["-period_end", "-pk"], scope=in_scope(user), row_scope=scope_q(user, "organization"),
+                  universe=Report.objects.annotate(folded_title=Fold("title")), recency="period_end")
 
 
 def _meetings(user, query: ParsedQuery, filters: dict) -> Source | None:
@@ -131,10 +140,11 @@ def _meetings(user, query: ParsedQuery, filters: dict) -> Source | None:
     linked = (Exists(ImplementationLink.objects.filter(report__meeting=OuterRef("pk"),
                                                        directive_id__in=query.linked))
               if query.linked else Q(pk__in=[]))
-    qs = qs.annotate(folded_title=Fold("title"))
+    folded = {"folded_title": Fold("title")}
+    qs = qs.annotate(**folded)
     way = Q(linked) if query.citation_only else _all_terms("folded_title", query.terms)
     score = _score((Q(linked), 50), (_phrase("folded_title", query), 10), base=20)
-    return Source(qs, [way], score, ["-date", "-pk"])
+    return Source(qs, [way], score, ["-date", "-pk"], universe=Meeting.objects.annotate(**folded))
 
 
 def _directives(user, query: ParsedQuery, filters: dict) -> Source | None:
@@ -224,6 +234,9 @@ class ResultPage:
     counts: list[KindCount]
     number: int
     num_pages: int
+
+    #: The count beyond which the page says "more than …".
+    cap = COUNT_CAP
 
     @property
     def total(self) -> int:
