@@ -48,6 +48,8 @@ SLICES = (7, 62, 366)
 PROBE = 1000
 #: … and the share of them below which it is rare.
 RARE = 0.02
+#: Fewer links than this and reading them beats checking the newest reports one by one.
+FEW = 8000
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,7 @@ def in_scope(user, field: str = "organization") -> Q:
     condition = scope_q(user, field)
     if connection.vendor != "postgresql" or scope_paths(user) is None or not condition:
         return condition
-    return in_list(f"{field}_id", Organization.objects.filter(scope_q(user, "")).values("pk"))
+    return in_list(f"{field}_id", Organization.objects.filter(scope_q(user, "")).order_by().values("pk"))
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,16 @@ class Way:
 
     common: Q
     rare: Q | None = None
+    #: Rows whose number tells directly whether the way is rare (the links of the cited
+    #: directives): rare below :data:`FEW` of them. Without it, the newest rows are probed.
+    members: QuerySet | None = None
+
+    def is_rare(self, model, order: list) -> bool:
+        if connection.vendor != "postgresql":
+            return False
+        if self.members is not None:
+            return self.members.order_by()[:FEW].count() < FEW
+        return _is_rare(model, self.common, order)
 
 
 def in_list(field: str, subquery: QuerySet) -> Q:
@@ -193,11 +205,13 @@ class Source:
         for way in self.ways:
             if not isinstance(way, Way):
                 way = Way(way)
-            rare = bool(self.recency) and _is_rare(self.base.model, way.common, self.order)
+            rare = bool(self.recency) and way.is_rare(self.base.model, self.order)
             by_list = rare and way.rare is not None
             condition = way.rare if by_list else way.common
             scope = self.row_scope if by_list else self.scope
-            for since in ([None] if rare else self._slices()):
+            slices = [None] if rare else self._slices()
+            while slices:
+                since = slices.pop(0)
                 matching = self.base.filter(scope).filter(condition)
                 if since is not None:
                     matching = matching.filter(**{f"{self.recency}__gte": since})
@@ -207,6 +221,8 @@ class Source:
                                 .values_list("pk", "score", *(k.name for k in keys)))
                 if len(rows) >= WINDOW:
                     break
+                if len(rows) < WINDOW // 10:
+                    slices = slices[-1:]  # so few so recently: the next slices would not fill it either
             found.update((row[0], row) for row in rows)
         self.rows = _sorted(list(found.values()), keys)
         return self.rows

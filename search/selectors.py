@@ -87,7 +87,7 @@ def _linked_way(directive_ids: list[int]) -> Way:
     """Reports linked to one of the directives: checked row by row down the newest reports
     when many are, read from the links' directive index when few are."""
     links = ImplementationLink.objects.filter(directive_id__in=directive_ids)
-    return Way(Q(Exists(links.filter(report=OuterRef("pk")))), in_list("pk", links.values("report_id")))
+    return Way(Q(Exists(links.filter(report=OuterRef("pk")))), in_list("pk", links.values("report_id")), members=links)
 
 
 def _reports(user, query: ParsedQuery, filters: dict) -> Source:
