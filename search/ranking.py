@@ -45,7 +45,7 @@ WINDOW = COUNT_CAP + 1
 #: The recent slices tried before the whole table, in days before the newest date.
 SLICES = (7, 62, 366)
 #: How many of the newest rows a way is tried on to tell a rare way from a common one …
-PROBE = 1000
+PROBE = 500
 #: … and the share of them below which it is rare.
 RARE = 0.02
 #: Fewer links than this and reading them beats checking the newest reports one by one.
@@ -103,7 +103,7 @@ def _is_rare(model, way: Q, order: list) -> bool:
     if connection.vendor != "postgresql":
         return False
     newest = model._default_manager.order_by(*order).values("pk")[:PROBE]
-    return model._default_manager.filter(way, pk__in=newest).count() < RARE * PROBE
+    return model._default_manager.filter(in_list("pk", newest)).filter(way).count() < RARE * PROBE
 
 
 @contextmanager
@@ -195,6 +195,7 @@ class Source:
     #: A date field, newest first in ``order``: the window is read from recent slices first.
     recency: str = ""
     rows: list[tuple] = field(default_factory=list)
+    _newest: list | None = field(default=None, repr=False)
 
     def window(self) -> list[tuple]:
         """``(pk, score, *order values)`` of the matching rows, at most :data:`WINDOW` per
@@ -230,7 +231,9 @@ class Source:
     def _slices(self) -> list[dt.date | None]:
         if not self.recency:
             return [None]
-        newest = self.base.model._default_manager.aggregate(newest=Max(self.recency))["newest"]
+        if self._newest is None:
+            self._newest = [self.base.model._default_manager.aggregate(newest=Max(self.recency))["newest"]]
+        newest = self._newest[0]
         if newest is None:
             return [None]
         return [newest - dt.timedelta(days=days) for days in SLICES] + [None]

@@ -115,7 +115,9 @@ def _reports(user, query: ParsedQuery, filters: dict) -> Source:
     if query.citation_only:
         ways = [_linked_way(query.linked)]
     else:
-        ways = [_all_terms("search_text", query.terms)]
+        # Terms too short for the trigram index alone are not looked for in the reports'
+        # text (every report would be read); a number among them finds its directives'.
+        ways = [_all_terms("search_text", query.terms)] if query.indexable else []
         if query.titled_ids:
             ways.append(_linked_way(query.titled_ids))
     quoted = Q(pk__in=[])
@@ -278,11 +280,20 @@ TITLED_DIRECTIVES = 5
 
 def _with_titled_directives(query: ParsedQuery) -> ParsedQuery:
     """Add the directives whose title holds the query as a phrase: typing a directive's
-    title leads to the reports linked to it, which rank above reports merely sharing words."""
-    if query.citation_only or len(query.key.split()) < 2:
+    title leads to the reports linked to it, which rank above reports merely sharing words.
+    A query of short terms only (no trigram to look up) with a number in it ("05") is read
+    as directives' number instead: their reports are those linked to them."""
+    if query.citation_only:
         return query
-    titled = list(Directive.objects.filter(search_text__contains=query.key).order_by("-pk")
-                  .values_list("pk", flat=True)[:TITLED_DIRECTIVES])
+    if not query.indexable and query.numbers:
+        numbers = {form for n in query.numbers for form in (n, n.lstrip("0") or "0", n.zfill(2))}
+        titled = list(Directive.objects.filter(number__in=numbers).order_by("-pk")
+                      .values_list("pk", flat=True)[:TITLED_DIRECTIVES])
+    elif len(query.key.split()) < 2:
+        return query
+    else:
+        titled = list(Directive.objects.filter(search_text__contains=query.key).order_by("-pk")
+                      .values_list("pk", flat=True)[:TITLED_DIRECTIVES])
     if not titled:
         return query
     return replace(query, titled_ids=titled, linked_ids=list(dict.fromkeys(query.directive_ids + titled)))

@@ -264,3 +264,11 @@ def test_a_window_stops_at_its_size_and_keeps_the_newest_matches(client, world, 
     counts = {c.kind: c.count for c in results.counts}
     assert counts["report"] == 4  # six match; the window read four
     assert [h.pk for h in results.hits] == [r.pk for r in reversed(made[-4:])]
+
+
+def test_a_number_alone_finds_the_directives_with_that_number_and_their_reports(client, world):
+    found = hits(get(client, world["staff"], q="05"))
+    assert ("directive", world["ct05"].pk) in found
+    assert ("report", world["cited"].pk) in found
+    assert ("report", world["outside"].pk) not in found  # outside the scope
+    assert ("report", world["worded"].pk) not in found  # "2019" holds no "05" directive
