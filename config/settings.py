@@ -239,6 +239,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "organizations.Organization", "m2m_fields": {"successors"}, "exclude_fields": ["search_text"]},
     "organizations.Organ",
     "organizations.Term",
+    {"model": "organizations.Reorganisation", "m2m_fields": {"sources", "targets"}},
     {"model": "organizations.Person", "exclude_fields": ["search_text"]},
     "organizations.Position",
     "organizations.Role",

@@ -17,9 +17,13 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         # The tree workspace and reorganisation previews count reports and meetings per unit
         # without organizations importing meetings (organizations ← resolutions ← meetings).
-        from organizations.hooks import register_unit_counter
+        from organizations.hooks import register_succession_handler, register_unit_counter
 
         from .models import Meeting, Report
+        from .succession import carry_reports, refresh_summaries
+
+        register_succession_handler(carry_reports)
+        register_succession_handler(refresh_summaries)
 
         register_unit_counter("reports", _("Reports"), lambda ids: _count_by_unit(Report, ids))
         register_unit_counter("meetings", _("Meetings"), lambda ids: _count_by_unit(Meeting, ids))

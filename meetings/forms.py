@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.template.defaultfilters import filesizeformat
-from django.utils.formats import get_format, number_format
+from django.utils.formats import date_format, get_format, number_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -71,7 +71,12 @@ class StyledFormMixin:
 
 class OrganizationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Organization) -> str:
-        return f"{'— ' * max(obj.depth - 1, 0)}{obj}"
+        label = f"{'— ' * max(obj.depth - 1, 0)}{obj}"
+        if obj.valid_to is not None:
+            # An ended unit is offered for its last reports; it must not pass for its successor.
+            label = gettext("%(unit)s (until %(day)s)") % {"unit": label,
+                                                            "day": date_format(obj.valid_to, "SHORT_DATE_FORMAT")}
+        return label
 
 
 def _upload_help() -> str:

@@ -79,6 +79,10 @@ class Meeting(models.Model):
         error = meeting_date_error(self.date)
         if error:
             raise ValidationError({"date": error})
+        if self.organization_id and isinstance(self.date, dt.date):
+            error = self.organization.existence_error(self.date, self.date)
+            if error:
+                raise ValidationError({"organization": error})
 
 
 def meeting_date_error(day) -> str | None:
@@ -213,6 +217,10 @@ class Report(models.Model):
         # stop the summaries.
         start, end = (d if isinstance(d, dt.date) else None for d in (self.period_start, self.period_end))
         errors.update(report_period_errors(self.period_kind, start, end, known_bounds()))
+        if self.organization_id and start and end and "organization" not in errors:
+            error = self.organization.existence_error(start, end)
+            if error:
+                errors["organization"] = error
         if errors:
             raise ValidationError(errors)
 

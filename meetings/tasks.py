@@ -41,14 +41,19 @@ def summaries_refresh_for_report_task(report_id: int) -> dict:
 
 @shared_task(name="meetings.summaries_compute", **RETRY)
 @as_system
-def summaries_compute_task(period: str | None = None, org_id: int | None = None, period_kind: str | None = None) -> dict:
-    """Recompute the periods overlapping ``period`` ("2019-11", "2019", …; all data when None)."""
+def summaries_compute_task(period: str | None = None, org_id: int | None = None, period_kind: str | None = None,
+                          start: str | None = None, end: str | None = None) -> dict:
+    """Recompute the periods overlapping ``period`` ("2019-11", "2019", …) or the dates
+    ``start``–``end`` (ISO); all data when neither is given."""
     from organizations.models import Organization
 
     from .summaries import summaries_compute
 
     org = Organization.objects.get(pk=org_id) if org_id else None
-    if period:
+    if start and end:
+        result = summaries_compute(actor=system_actor(), start=dt.date.fromisoformat(start),
+                                   end=dt.date.fromisoformat(end), org=org, period_kind=period_kind)
+    elif period:
         span = P.parse_period(period)
         result = summaries_compute(actor=system_actor(), start=span.start, end=span.end, org=org, period_kind=period_kind)
     else:

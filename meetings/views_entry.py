@@ -5,12 +5,15 @@ or a refused save re-renders the form with everything the user typed.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -44,8 +47,14 @@ def _report_or_404(user, pk: int) -> Report:
     return get_object_or_404(qs.filter(scope_q(user, "organization")), pk=pk)
 
 
+#: How long an ended unit stays offered in the entry forms: its last reports (a year's, filed
+#: weeks after the year ends) come after it ends. Older history is reached through its page.
+ENDED_UNITS_OFFERED_FOR = dt.timedelta(days=400)
+
+
 def _editable_orgs(user):
-    return organizations_in_scope(user, kinds=EDITORS).filter(valid_to__isnull=True)
+    recent = timezone.localdate() - ENDED_UNITS_OFFERED_FOR
+    return organizations_in_scope(user, kinds=EDITORS).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=recent))
 
 
 def _form_errors(form, exc: ValidationError) -> None:

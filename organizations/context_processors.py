@@ -13,4 +13,5 @@ def user_scope(request) -> dict:
     return {
         "user_roles": roles,
         "is_leader": user.is_superuser or any(r.kind == RoleKind.LEADER for r in roles),
+        "is_org_admin": (user.is_superuser and user.is_active) or any(r.kind == RoleKind.ADMIN for r in roles),
     }

@@ -8,6 +8,7 @@ was registered.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -41,3 +42,33 @@ def count_for(key: str, ids: Iterable[int]) -> dict[int, int]:
     if counter is None or not ids:
         return {}
     return counter.count(ids)
+
+
+@dataclass(frozen=True)
+class Succession:
+    """What a reorganisation did to units, for the apps that own work attached to them.
+
+    ``carried`` maps a unit that was transferred (same unit, new place) to its version in the
+    new place: everything it was doing carries on there from ``effective``. ``ended`` maps a
+    unit that ceased (merged, split or dissolved) to the units that take its work on (empty
+    when dissolved without a successor).
+    """
+
+    kind: str
+    effective: dt.date
+    carried: dict[int, int]
+    ended: dict[int, tuple[int, ...]]
+
+
+_SUCCESSION_HANDLERS: list[Callable[[Succession], None]] = []
+
+
+def register_succession_handler(handler: Callable[[Succession], None]) -> None:
+    """Called inside the reorganisation's transaction: a failure undoes the whole change."""
+    if handler not in _SUCCESSION_HANDLERS:
+        _SUCCESSION_HANDLERS.append(handler)
+
+
+def run_succession_handlers(succession: Succession) -> None:
+    for handler in _SUCCESSION_HANDLERS:
+        handler(succession)

@@ -103,6 +103,22 @@ class Organization(MP_Node):
     def clean(self) -> None:
         self.search_text = search_key(f"{self.name} {self.short_name} {self.code}")[:400]
 
+    def existence_error(self, start, end) -> str | None:
+        """Why the unit cannot have work (a report, a meeting) dated ``start``–``end``, if it cannot.
+
+        An ended unit still files for the time it existed (its last report comes after it
+        ends); for the time after, the work belongs to the unit that carries it on.
+        """
+        from django.utils.formats import date_format
+
+        if self.valid_to is not None and start is not None and start > self.valid_to:
+            return _("“%(unit)s” ended on %(day)s: work after that date belongs to the unit that carries it on.") % {
+                "unit": self, "day": date_format(self.valid_to, "SHORT_DATE_FORMAT")}
+        if self.valid_from is not None and end is not None and end < self.valid_from:
+            return _("“%(unit)s” only exists from %(day)s.") % {
+                "unit": self, "day": date_format(self.valid_from, "SHORT_DATE_FORMAT")}
+        return None
+
     def subtree_q(self, prefix: str = "") -> Q:
         """Q matching this organisation and everything below it, on a FK path ``prefix``."""
         field = f"{prefix}__path__startswith" if prefix else "path__startswith"
@@ -323,3 +339,83 @@ class Role(models.Model):
     def clean(self) -> None:
         if self.organization_id and not self.organization.is_active:
             raise ValidationError({"organization": _("Roles cannot be granted at a dissolved organisation.")})
+
+
+class ReorganisationKind(models.TextChoices):
+    MERGE = "merge", _("Merger")
+    SPLIT = "split", _("Split")
+    DISSOLVE = "dissolve", _("Dissolution")
+    MOVE = "move", _("Transfer to another parent")
+
+
+class Reorganisation(models.Model):
+    """One change of the real structure, from a date, with its reason (the tree's history).
+
+    ``sources`` are the units that ended on the day before ``effective`` (merged, split,
+    dissolved, or the old place of a transferred unit); ``targets`` the units that carry their
+    work on from ``effective``. Old units keep their rows, reports and place, so every period
+    before the date is summarised by the structure as it was (see
+    ``organizations.services.reorganisation``).
+    """
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ReorganisationKind.choices)
+    effective = models.DateField(_("effective from"))
+    reason = models.TextField(_("reason"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    sources = models.ManyToManyField(Organization, related_name="reorganisations_out", verbose_name=_("units ended"))
+    targets = models.ManyToManyField(Organization, related_name="reorganisations_in", blank=True,
+                                     verbose_name=_("successor units"))
+
+    class Meta:
+        verbose_name = _("reorganisation")
+        verbose_name_plural = _("reorganisations")
+        ordering = ["-effective", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.effective.isoformat()}"
+
+
+class ImportStatus(models.TextChoices):
+    PLANNED = "planned", _("Ready to apply")
+    INVALID = "invalid", _("Has problems")
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Being applied")
+    DONE = "done", _("Applied")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+
+
+class OrganizationImport(models.Model):
+    """An uploaded tree file between its dry run and its application, kept on the server.
+
+    The file itself is kept (``content``, at most ``tree_io.MAX_BYTES``) so that applying it
+    plans it again from what was uploaded — never from anything the browser sends back — and
+    is dropped once applied or after ``import_jobs.LIFETIME``. ``report`` is the dry run as
+    shown (counts, tables, problems as codes put in words when shown); ``plan_digest`` what
+    the admin saw, which the application must find again.
+    """
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("uploaded by"))
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(editable=False, default=b"")
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PLANNED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    plan_digest = models.CharField(max_length=64, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    replanned = models.BooleanField(default=False)
+    error = models.TextField(_("error"), blank=True)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation import")
+        verbose_name_plural = _("organisation imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"

@@ -7,13 +7,15 @@ index whatever the size of the tree.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Organization, Role, RoleKind
+from .models import Organization, Reorganisation, Role, RoleKind
 from .text import search_key
 
 ALL_KINDS = (RoleKind.STAFF, RoleKind.LEADER, RoleKind.ADMIN)
@@ -40,11 +42,53 @@ def _root_paths(paths: Iterable[str]) -> list[str]:
 
 
 def scope_paths(user, kinds: Iterable[str] = ALL_KINDS) -> list[str] | None:
-    """Path prefixes the user may see for the given role kinds; ``None`` means everything."""
+    """Path prefixes the user may see for the given role kinds; ``None`` means everything.
+
+    A subtree's history comes with it: when a unit inside the user's subtree succeeded units
+    that now lie elsewhere (a transferred unit's old place, units merged into it), those
+    predecessors — ended, with their reports — are in scope too (``lineage_paths``).
+    """
     if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
         return None
-    kinds = set(kinds)
-    return _root_paths(r.organization.path for r in user_roles(user) if r.kind in kinds and r.organization.is_active)
+    key = frozenset(kinds)
+    roles = user_roles(user)
+    # Memoised with the roles it was computed from: whoever refreshes the roles refreshes this.
+    memo = getattr(user, "_rt_scope", None)
+    if memo is None or memo[0] is not roles:
+        memo = (roles, {})
+        if getattr(user, "is_authenticated", False):
+            user._rt_scope = memo  # type: ignore[attr-defined]
+    if key not in memo[1]:
+        own = _root_paths(r.organization.path for r in roles if r.kind in key and r.organization.is_active)
+        memo[1][key] = _root_paths(own + lineage_paths(own))
+    return memo[1][key]
+
+
+#: Chains of successions followed back (a unit merged, then its successor transferred, …).
+LINEAGE_DEPTH = 20
+
+
+def lineage_paths(paths: list[str]) -> list[str]:
+    """Paths of the predecessors, outside ``paths``, of units inside them (followed back)."""
+    if not paths:
+        return []
+    through = Organization.successors.through
+    if not through.objects.exists():  # no reorganisation recorded yet: nothing to follow
+        return []
+    found: list[str] = []
+    frontier = list(paths)
+    for _ in range(LINEAGE_DEPTH):
+        covered = frontier + found
+        q = Q()
+        for path in frontier:
+            q |= Q(successors__path__startswith=path)
+        preds = set(Organization.objects.filter(q).values_list("path", flat=True).distinct())
+        new = [p for p in preds if not any(p.startswith(c) for c in paths + covered)]
+        if not new:
+            break
+        found += new
+        frontier = _root_paths(new)
+    return found
 
 
 def scope_q(user, field: str = "organization", kinds: Iterable[str] = ALL_KINDS) -> Q:
@@ -125,3 +169,42 @@ def ancestors(org: Organization) -> list[Organization]:
     step = Organization.steplen
     paths = [org.path[:i] for i in range(step, len(org.path), step)]
     return list(Organization.objects.filter(path__in=paths).order_by("depth"))
+
+
+@dataclass(frozen=True)
+class LineageLink:
+    """One step of a unit's lineage: the other unit, and the reorganisation that linked them."""
+
+    unit: Organization
+    event: Reorganisation | None
+    visible: bool
+
+    @property
+    def effective(self):
+        return self.event.effective if self.event else self.unit.valid_from
+
+
+def lineage(user, org: Organization) -> tuple[list[LineageLink], list[LineageLink]]:
+    """(predecessors, successors) of ``org`` with the dated reorganisations that made them.
+
+    Units outside the user's scope are named (the history would not read otherwise) but not
+    linked: their pages stay a 404.
+    """
+    def links(units, events_of) -> list[LineageLink]:
+        out = []
+        for unit in units:
+            event = events_of.get(unit.pk)
+            out.append(LineageLink(unit, event, can_access(user, unit)))
+        return sorted(out, key=lambda link: (link.effective or dt.date.min, link.unit.name))
+
+    preds = list(Organization.objects.filter(successors=org))
+    succs = list(org.successors.all())
+    by_pred: dict[int, Reorganisation] = {}
+    for event in Reorganisation.objects.filter(targets=org).prefetch_related("sources"):
+        for source in event.sources.all():
+            by_pred.setdefault(source.pk, event)
+    by_succ: dict[int, Reorganisation] = {}
+    for event in Reorganisation.objects.filter(sources=org).prefetch_related("targets"):
+        for target in event.targets.all():
+            by_succ.setdefault(target.pk, event)
+    return links(preds, by_pred), links(succs, by_succ)

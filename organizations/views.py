@@ -8,10 +8,11 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .models import OrgKind
+from .models import OrgKind, RoleKind
 from .selectors import (
     ancestors,
     can_access,
+    lineage,
     organization_children,
     organization_in_scope_or_404,
     organization_search,
@@ -45,7 +46,10 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # to units above their role.
     crumbs = [a for a in ancestors(org) if can_access(request.user, a)]
     children = list(organization_children(org))
+    predecessors, successors = lineage(request.user, org)
     return render(request, "organizations/organization_detail.html", {
+        "predecessors": predecessors, "successors": successors,
+        "can_reorganise": can_access(request.user, org, kinds=[RoleKind.ADMIN]) and org.is_active,
         "org": org,
         "crumbs": crumbs,
         "children": children,

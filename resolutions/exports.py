@@ -5,7 +5,7 @@ and rendered either way, so the download always carries the same figures as the 
 start with title rows (:class:`Heading`: the organisation, the period in words, the date the
 file was made, where the figures are explained), then the headers in the user's language.
 
-XLSX is written by XlsxWriter (:mod:`resolutions.xlsx`) with numbers as numbers and dates as
+XLSX is written by XlsxWriter (:mod:`organizations.spreadsheets`) with numbers as numbers and dates as
 dates. CSV is written for Excel set to Vietnamese (the README names the dialect): UTF-8 with
 a BOM (Excel reads Vietnamese letters right only then), ``;`` between cells (the list
 separator of a Vietnamese Windows, where ``,`` is the decimal comma), decimal commas
@@ -29,7 +29,9 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import xlsx
+from organizations import spreadsheets as xlsx
+from organizations.spreadsheets import csv_safe
+
 from .dashboards import period_label
 
 FORMATS = ("csv", "xlsx")
@@ -77,13 +79,6 @@ def safe_filename(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_text).strip("-") or "table"
 
 
-#: What makes Excel or LibreOffice read a CSV cell as a formula (OWASP's list): a cell
-#: starting with one of these is written with a leading apostrophe, which both show as
-#: text (and Excel hides). A plain number ("-12", "3,5") is left as it is.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"-?[0-9]+([.,][0-9]+)?")
-
-
 def _decimal_text(value: float | Decimal) -> str:
     """A number with a decimal comma and no exponent ("38,9", "0,000000001"); empty if not finite."""
     if isinstance(value, float):
@@ -109,12 +104,9 @@ def _csv_cell(value: Cell) -> str:
         return str(value)
     if isinstance(value, float | Decimal):
         return _decimal_text(value)
-    text = str(value)
     # Never let a spreadsheet run a cell as a formula (CSV injection): "=HYPERLINK(…)" in a
     # unit's name would be a live link in the leader's spreadsheet.
-    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
-        return "'" + text
-    return text
+    return csv_safe(str(value))
 
 
 def to_csv(table: Table, heading: Heading | None = None) -> bytes:
@@ -139,7 +131,7 @@ def to_xlsx(table: Table, heading: Heading | None = None) -> bytes:
     """The table as a workbook: title rows, bold frozen header row; numbers as numbers, dates as dates.
 
     Every value is written by its type — text always as text, so a unit name starting with
-    "=" never becomes a formula (see :mod:`resolutions.xlsx`).
+    "=" never becomes a formula (see :mod:`organizations.spreadsheets`).
     """
     sheet = safe_filename(table.name)[:31] or "Sheet1"
     headers = [str(h) for h in table.headers]

@@ -207,7 +207,13 @@ def _build_world() -> World:
     from django.contrib import admin
 
     admin_objects = {model: model.objects.order_by("pk").last() for model in admin.site._registry}
-    return World(orgs, users, directive, drafts, submitted, meetings, attachments, documents, admin_objects)
+    built = World(orgs, users, directive, drafts, submitted, meetings, attachments, documents, admin_objects)
+    # An uploaded tree file of admin_A's, with its dry run (the import pages are its uploader's only).
+    from organizations.services.import_jobs import import_upload
+
+    built.import_job = import_upload(actor=users["admin_A"], filename="don-vi.csv",
+                                     data="code;name;kind;parent_code\nM-NEW;Chi bộ mới;cell;M-A1\n".encode())
+    return built
 
 
 @pytest.fixture(scope="module")
@@ -317,6 +323,9 @@ def expect(route: Route, actor: Actor, case: str | None, method: str) -> Expect:
         return ok(200) if method == "GET" else ok(405)
     if name == "organization-detail":
         return _in_scope(actor, case, view, method)
+    if name in ("organization-merge", "organization-split"):  # admins of the unit's subtree; a post
+        # without the form's fields is the form again with its errors, and nothing changes
+        return ok(200) if covers(actor, case, (RoleKind.ADMIN,)) else ok(404)
     if name in ("report-detail", "meeting-detail"):
         return _in_scope(actor, case, view, method)
     if name == "attachment-download":
@@ -375,6 +384,21 @@ def expect(route: Route, actor: Actor, case: str | None, method: str) -> Expect:
         if not covers(actor, case, LEAD):
             return ok(404, 405) if method == "POST" else ok(404)
         return ok(200, scoped=name == "summary-document") if method == "GET" else ok(405)
+    if name == "organization-io":  # import and export: admins of any unit, operators; a 404 for the rest
+        if not (actor.operator or actor.kind == RoleKind.ADMIN):
+            return ok(404)
+        return ok(200)  # the page, or (posted without a file) the form with its error
+    if name == "organization-export":  # a file of a subtree inside the admin's scope
+        if method == "POST":
+            return ok(405)
+        return ok(200, scoped=False) if covers(actor, case, (RoleKind.ADMIN,)) else ok(404)
+    if name in ("organization-import", "organization-import-apply"):  # the uploader's own file only
+        owner = actor.name == "admin_A"
+        if (name == "organization-import") == (method == "POST"):
+            return ok(405)
+        if name == "organization-import":
+            return ok(200) if owner else ok(404)
+        return ok(REDIRECT, may_change=True) if owner else ok(404)
     raise LookupError(f"no rule for {name} ({route.route})")
 
 
@@ -447,7 +471,7 @@ def _param_value(route: Route, param: str, world: World, case: str | None) -> st
     if param == "url":
         return "khong-co-trang-nay/"
     if param == "fmt":
-        return "docx"
+        return "csv" if route.name == "organization-export" else "docx"
     if param == "directive_id":
         return str(world.directive.pk)
     if param in ("org_id", "parent_id"):
@@ -464,6 +488,8 @@ def _param_value(route: Route, param: str, world: World, case: str | None) -> st
         if model is get_user_model():
             obj = world.users["staff_A"]
         return str(obj.pk) if obj is not None else "999999"
+    if name in ("organization-import", "organization-import-apply"):
+        return str(world.import_job.pk)
     code = case or "A1a"
     if name in ("report-accept", "report-return"):
         return str(world.submitted[code].pk)
@@ -475,7 +501,7 @@ def _param_value(route: Route, param: str, world: World, case: str | None) -> st
         return str(world.attachments[code].pk)
     if name.startswith("summary-document"):
         return str(world.documents[code].pk)
-    if name in ("organization-detail",):
+    if name in ("organization-detail", "organization-merge", "organization-split"):
         return str(world.orgs[code].pk)
     if name == "directive-detail":
         return str(world.directive.pk)
@@ -517,7 +543,8 @@ def post_data(route: Route, world: World, case: str | None) -> dict:
 
 def cases_for(route: Route) -> tuple:
     """Units whose objects a route is tried with (routes about one shared object: just it)."""
-    if route.name == "directive-detail" or route.is_admin and route.name != "admin:?:children_view":
+    if route.name in ("directive-detail", "organization-import", "organization-import-apply") or (
+            route.is_admin and route.name != "admin:?:children_view"):
         return (None,)
     return CASES if route.params else (None,)
 

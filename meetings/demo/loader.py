@@ -115,15 +115,27 @@ class DemoResult:
         return sum(self.created.values())
 
 
+def _as_in_demo_year(org: Organization) -> Organization:
+    """The unit a code named in the demo year: after the 2025 reorganisation the plain code
+    belongs to the unit's new version, and its 2019 self is the predecessor it continues."""
+    start = dt.date(DEMO_YEAR, 1, 1)
+    while org.valid_from is not None and org.valid_from > start:
+        before = Organization.objects.filter(successors=org).order_by("-valid_to").first()
+        if before is None:
+            break
+        org = before
+    return org
+
+
 def _org(code: str) -> Organization:
-    return Organization.objects.get(code=code)
+    return _as_in_demo_year(Organization.objects.get(code=code))
 
 
 def _ensure_org(code: str, parent: Organization | None, kind: str, name: str, short: str, members: int,
                 result: DemoResult) -> Organization:
     existing = Organization.objects.filter(code=code).first()
     if existing:
-        return existing
+        return _as_in_demo_year(existing)
     org = Organization(code=code, name=name, short_name=short, kind=kind, member_count=members)
     org.full_clean(exclude=["path", "depth", "numchild"])
     result.add("organisations")
@@ -426,4 +438,7 @@ def load_demo(seed: int = 2019) -> tuple[DemoResult, list[tuple[str, str, str]]]
     author = get_user_model().objects.get(username="canbo.khoi")
     load_corpus_reports(directives, people, author, result)
     generate_subtree(directives, author, result, seed=seed)
+    from .reform2025 import load_reform_2025
+
+    load_reform_2025(directives, author, get_user_model().objects.get(username="quantri.hcm"), result, _link)
     return result, users

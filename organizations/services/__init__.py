@@ -8,7 +8,12 @@ with it, so both ends of a move must lie in the actor's scope — otherwise one 
 could hand its units (and their reports) to another, where other leaders would read them.
 
 One module per job: ``common`` (the scope checks), ``tree`` (units), ``people`` (terms,
-people, positions, organs), ``roles``.
+people, positions, organs), ``roles``; ``reorganisation`` (dated mergers, splits, transfers and
+dissolutions, previewed) on top of ``succession`` (its primitives).
+
+``organization_move`` and ``organization_dissolve`` *correct* the tree (a unit filed in the
+wrong place, closed by mistake): the unit's whole history goes with it. A change of the real
+structure from a date is a reorganisation, which keeps the history where it was.
 """
 from .common import _require_admin, _require_below_own_role, _require_some_admin_role
 from .people import (
@@ -21,6 +26,16 @@ from .people import (
     term_create,
     term_update,
 )
+from .reorganisation import (
+    NewUnit,
+    Plan,
+    SplitPart,
+    plan_dissolve,
+    plan_merge,
+    plan_move,
+    plan_split,
+    reorganise,
+)
 from .roles import role_grant, role_revoke
 from .tree import (
     ORG_EDITABLE,
@@ -31,6 +46,7 @@ from .tree import (
 )
 
 __all__ = [
+    "NewUnit", "Plan", "SplitPart", "plan_dissolve", "plan_merge", "plan_move", "plan_split", "reorganise",
     "ORG_EDITABLE", "_require_admin", "_require_below_own_role", "_require_some_admin_role", "organ_save",
     "organization_create", "organization_dissolve", "organization_move", "organization_update", "person_create",
     "person_update", "position_assign", "position_remove", "position_update", "role_grant", "role_revoke",

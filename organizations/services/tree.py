@@ -76,6 +76,15 @@ def organization_move(*, actor, organization: Organization, new_parent: Organiza
     # An admin rearranges what lies below their role, never the unit the role sits on:
     # moving that would carry the admin's whole scope somewhere else in the tree.
     _require_below_own_role(actor, org)
+    return _move_unit(actor=actor, organization=org, new_parent=new_parent)
+
+
+def _move_unit(*, actor, organization: Organization, new_parent: Organization) -> Organization:
+    """The move itself, for callers that have checked the actor's scope: ``organization_move``
+    and the tree import (``tree_io``), which runs the same rules for a whole file first — and
+    for the management commands' system actor, which no admin check knows. Both units must be
+    fresh rows locked in the caller's transaction."""
+    org = organization
     if new_parent.path.startswith(org.path):
         raise ValidationError(_("A unit cannot be moved under itself or its own descendants."))
     old_parent = Organization.objects.get_parent(org)

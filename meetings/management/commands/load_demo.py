@@ -36,6 +36,9 @@ class Command(BaseCommand):
         if result.total or not ProgressSummary.objects.exists():
             computed = summaries_compute(actor=system_actor(), start=dt.date(DEMO_YEAR, 1, 1), end=dt.date(DEMO_YEAR, 12, 31))
             result.add("progress summaries", computed.rows)
+            # The 2025 reorganisation's months, on both sides of its date (meetings.demo.reform2025).
+            computed = summaries_compute(actor=system_actor(), start=dt.date(2025, 4, 1), end=dt.date(2025, 9, 30))
+            result.add("progress summaries", computed.rows)
         elapsed = time.monotonic() - started
         if result.total:
             summary = ", ".join(f"{n} {name}" for name, n in result.created.items())

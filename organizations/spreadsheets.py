@@ -1,4 +1,9 @@
-"""One-sheet workbooks for the dashboards' downloads, written by XlsxWriter.
+"""Spreadsheet downloads that never carry a formula: one-sheet workbooks (XlsxWriter) and the
+escaping of CSV cells.
+
+It sits in ``organizations``, the bottom of the dependency order, so that every app's downloads
+can use it: the dashboards' tables (``resolutions.exports``) and the organisation tree's export
+(``organizations.services.tree_io``) alike.
 
 A well-kept library rather than a writer of our own: the format's corners (shared strings,
 Excel's ``_xHHHH_`` escapes, the fictitious 29 February 1900, UTF-16 cell limits) are its
@@ -21,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -35,6 +41,23 @@ OPTIONS = {
     "strings_to_urls": False,
     "strings_to_numbers": False,
 }
+
+
+#: What makes Excel or LibreOffice read a CSV cell as a formula (OWASP's list): a cell
+#: starting with one of these is written with a leading apostrophe, which both show as
+#: text (and Excel hides). A plain number ("-12", "3,5") is left as it is.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"-?[0-9]+([.,][0-9]+)?")
+
+
+def csv_formula_risk(text: str) -> bool:
+    """Whether a spreadsheet would run this CSV cell as a formula."""
+    return text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text)
+
+
+def csv_safe(text: str) -> str:
+    """The text as a CSV cell no spreadsheet runs: a leading apostrophe where it would."""
+    return "'" + text if csv_formula_risk(text) else text
 
 
 def _width(values: Sequence[object]) -> float:

@@ -1,0 +1,88 @@
+"""The merger and split pages: preview in words first, apply second, refusals keep the input."""
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from organizations.models import Organization, OrgKind, Reorganisation, RoleKind
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin(tree, client, make_user):
+    client.force_login(make_user("admin_a", tree["A"], RoleKind.ADMIN))
+    return client
+
+
+def merge_data(**extra):
+    data = {"mode": "existing", "into": "", "effective": "2025-07-01", "reason": "Quyết định số 321-QĐ/TW",
+            "step": "preview"}
+    data.update(extra)
+    return data
+
+
+def test_merge_preview_changes_nothing_then_apply_records_it(tree, admin):
+    url = reverse("organization-merge", args=[tree["A2"].pk])
+    page = admin.post(url, merge_data(into="dang bo co so a1"))  # a name without diacritics
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "What will change" in text and "merged into “Đảng bộ cơ sở A1”" in text
+    assert Organization.objects.get(pk=tree["A2"].pk).valid_to is None
+
+    done = admin.post(url, merge_data(into="A1", step="apply"))
+    assert done.status_code == 302 and done["Location"] == reverse("organization-detail", args=[tree["A1"].pk])
+    ended = Organization.objects.get(pk=tree["A2"].pk)
+    assert str(ended.valid_to) == "2025-06-30"
+    page = admin.get(reverse("organization-detail", args=[ended.pk])).content.decode()
+    assert "Merged into Đảng bộ cơ sở A1; this unit ended on 30/06/2025." in page
+    assert "Quyết định số 321-QĐ/TW" in page  # the reason in the lineage table
+    successor_page = admin.get(reverse("organization-detail", args=[tree["A1"].pk])).content.decode()
+    assert "Lineage" in successor_page and "Đảng bộ cơ sở A2" in successor_page
+
+
+def test_merge_into_a_new_unit(tree, admin):
+    url = reverse("organization-merge", args=[tree["A1"].pk])
+    data = merge_data(mode="new", others=[tree["A2"].pk], new_code="A3", new_name="Đảng bộ cơ sở A3",
+                      new_kind=OrgKind.GRASSROOTS, new_parent="A", step="apply")
+    assert admin.post(url, data).status_code == 302
+    a3 = Organization.objects.get(code="A3")
+    assert set(Organization.objects.filter(successors=a3).values_list("code", flat=True)) == {"A1", "A2"}
+
+
+def test_a_refused_merge_keeps_what_was_typed_and_says_why(tree, admin):
+    url = reverse("organization-merge", args=[tree["A2"].pk])
+    page = admin.post(url, merge_data(into="B1", reason="lý do của tôi"))  # B1 is outside the admin's subtree
+    text = page.content.decode()
+    assert "No unit of yours matches “B1”." in text
+    assert "lý do của tôi" in text and 'value="B1"' in text
+    assert not Reorganisation.objects.exists()
+    missing = admin.post(url, merge_data(into="A1", reason="")).content.decode()
+    assert "This field is required." in missing
+
+
+def test_several_matching_names_are_listed_with_their_codes(tree, admin):
+    page = admin.post(reverse("organization-merge", args=[tree["A2"].pk]), merge_data(into="chi bo"))
+    text = page.content.decode()
+    assert "Several units match" in text and "(A1a)" in text and "(A1b)" in text
+
+
+def test_split_page_places_each_child(tree, admin):
+    url = reverse("organization-split", args=[tree["A1"].pk])
+    data = {"part1_code": "A1-X", "part1_name": "Đảng bộ X", "part1_kind": OrgKind.GRASSROOTS, "part2_into": "A2",
+            f"child_{tree['A1a'].pk}": "1", f"child_{tree['A1b'].pk}": "2", "effective": "2025-07-01",
+            "reason": "Chia tách", "step": "preview"}
+    page = admin.post(url, data).content.decode()
+    assert "split into “Đảng bộ X”, “Đảng bộ cơ sở A2”" in page
+    assert admin.post(url, {**data, "step": "apply"}).status_code == 302
+    assert Organization.objects.get(code="A1-X").numchild == 1
+
+
+def test_reorganisation_pages_are_404_outside_the_admin_subtree(tree, admin, client):
+    for name in ("organization-merge", "organization-split"):
+        assert admin.get(reverse(name, args=[tree["B1"].pk])).status_code == 404
+
+
+def test_staff_cannot_open_the_reorganisation_pages(tree, client, make_user):
+    client.force_login(make_user("staff_a", tree["A"], RoleKind.STAFF))
+    assert client.get(reverse("organization-merge", args=[tree["A1"].pk])).status_code == 404
