@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "resolutions",
     "meetings",
     "search",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -105,6 +106,9 @@ MIDDLEWARE = [
     # After the user and the messages are known, before LoginRequiredMiddleware sends an
     # expired session to the login page.
     "config.middleware.IdleSessionMiddleware",
+    # A user holding a temporary password (issued by an administrator) is sent to the
+    # password-change page until they choose their own.
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -245,11 +249,13 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "organizations.Role",
     {"model": "auth.User", "exclude_fields": ["last_login"], "mask_fields": ["password"],
      "mask_callable": "config.audit.mask_secret", "m2m_fields": {"groups", "user_permissions"}},
+    {"model": "accounts.Account", "exclude_fields": ["search_text"]},
     {"model": "resolutions.Directive", "m2m_fields": {"implements"}, "exclude_fields": ["search_text"]},
     {"model": "resolutions.DirectiveAlias", "exclude_fields": ["key"]},
     "resolutions.Target",
     "resolutions.Assignment",
     "resolutions.PeriodClose",
+    {"model": "resolutions.RegistrationRequest", "exclude_fields": ["key"]},
     {"model": "meetings.Report", "exclude_fields": ["search_text"]},
     "meetings.Meeting",
     "meetings.MeetingParticipant",

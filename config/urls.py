@@ -14,14 +14,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from accounts.views import PasswordChangeView
 from config.views import healthz
 from meetings.views import home
+from search.views import legacy_search
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
-    path("tai-khoan/doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("tai-khoan/doi-mat-khau/", PasswordChangeView.as_view(), name="password_change"),
     path("tai-khoan/doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("quan-tri/", admin.site.urls),
@@ -32,4 +34,6 @@ urlpatterns = [
     path("dashboard/", include("resolutions.urls_dashboard")),
     path("tong-hop/", include("meetings.urls_summaries")),
     path("tim-kiem/", include("search.urls")),
+    path("tai-khoan/quan-ly/", include("accounts.urls")),
+    path("search/", legacy_search, name="search-legacy"),
 ]

@@ -9,6 +9,10 @@ def _count_by_unit(model, ids: list[int]) -> dict[int, int]:
     return {row["organization_id"]: row["n"] for row in rows}
 
 
+def _count_in_subtree(model, path: str) -> int:
+    return model.objects.filter(organization__path__startswith=path).count()
+
+
 class MeetingsConfig(AppConfig):
     name = "meetings"
     default_auto_field = "django.db.models.BigAutoField"
@@ -17,8 +21,14 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         # The tree workspace and reorganisation previews count reports and meetings per unit
         # without organizations importing meetings (organizations ← resolutions ← meetings).
-        from organizations.hooks import register_succession_handler, register_unit_counter
+        from organizations.hooks import (
+            register_subtree_counter,
+            register_succession_handler,
+            register_unit_counter,
+            register_unit_panel,
+        )
 
+        from . import numbering
         from .models import Meeting, Report
         from .succession import carry_reports, refresh_summaries
 
@@ -27,3 +37,10 @@ class MeetingsConfig(AppConfig):
 
         register_unit_counter("reports", _("Reports"), lambda ids: _count_by_unit(Report, ids))
         register_unit_counter("meetings", _("Meetings"), lambda ids: _count_by_unit(Meeting, ids))
+        register_subtree_counter("reports", _("Reports"), lambda path: _count_in_subtree(Report, path))
+        register_subtree_counter("meetings", _("Meetings"), lambda path: _count_in_subtree(Meeting, path))
+        # Gaps and repeats in the numbering of meetings and documents, per term: a section of
+        # the unit's page, and a figure the tree workspace can flag units with.
+        register_unit_panel("numbering", numbering.unit_panel)
+        register_unit_counter("numbering_issues", _("Numbering issues"),
+                              lambda ids: {pk: i.total for pk, i in numbering.numbering_issues(ids).items()})

@@ -13,14 +13,19 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import Organization, Term
+from organizations.models import Organization
 from organizations.text import clean_input, clean_line, clean_text
 from resolutions.periods import known_bounds, report_period_errors
 
 from .extract import ALLOWED, display_name, max_upload_bytes
 from .extract.messages import too_big_message
 from .linking import Suggestion, format_decimal
-from .models import Assessment, Meeting, MeetingKind, PeriodKind, ReportKind, meeting_date_error
+from .models import (
+    Assessment,
+    Meeting,
+    PeriodKind,
+    ReportKind,
+)
 from .services import LinkInput, link_field_key
 from .uploads import RefusedUpload
 
@@ -100,32 +105,6 @@ class UploadField(forms.FileField):
         if upload is not None:
             upload.name = display_name(upload.name)
         return upload
-
-
-class MeetingForm(NFCFormMixin, StyledFormMixin, forms.Form):
-    organization = OrganizationChoiceField(label=_("Organisation"), queryset=Organization.objects.none())
-    kind = forms.ChoiceField(label=_("Kind of meeting"), choices=MeetingKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=300)
-    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
-    term = forms.ModelChoiceField(label=_("Term"), queryset=Term.objects.none(), required=False)
-    sequence = forms.IntegerField(label=_("Sequence number in the term"), min_value=1, required=False,
-                                  help_text=_("For numbered meetings such as “Hội nghị lần thứ 14”."))
-    place = forms.CharField(label=_("Place"), max_length=255, required=False)
-    attendance = forms.IntegerField(label=_("Attendance"), min_value=0, required=False)
-    expected_attendance = forms.IntegerField(label=_("Expected attendance"), min_value=0, required=False)
-
-    def __init__(self, *args, organizations=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        qs = organizations if organizations is not None else Organization.objects.none()
-        self.fields["organization"].queryset = qs.order_by("path")
-        self.fields["term"].queryset = Term.objects.filter(organization__in=qs).select_related("organization")
-
-    def clean(self):
-        cleaned = super().clean()
-        error = meeting_date_error(cleaned.get("date"))
-        if error:
-            self.add_error("date", error)
-        return cleaned
 
 
 class ReportForm(NFCFormMixin, StyledFormMixin, forms.Form):

@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
 from resolutions.models import Directive, Target
 from resolutions.selectors import targets_for_unit
+from resolutions.symbols import KIND_WORDS
 
 from .models import Assessment, Report
 
@@ -79,7 +81,8 @@ class Unresolved:
     end: int
     text: str
     candidates: list[Directive]
-    parts: dict
+    #: What the text states, as (label, value) pairs for the page: "kind: Thông tư", never a code.
+    parts: list[tuple[str, str]]
 
 
 @dataclass
@@ -174,9 +177,18 @@ def added_row(directive_id: int, report: Report) -> Suggestion | None:
                       targets=list(targets_for_unit(report.organization, [directive.pk])))
 
 
-def _parts(cit) -> dict:
-    keys = ("kind", "number", "year", "issuer", "symbol")
-    return {k: _attr(cit, k) for k in keys if _attr(cit, k)}
+_PART_LABELS = (("kind", _("kind")), ("name", _("name")), ("number", _("number")), ("symbol", _("symbol")),
+                ("year", _("year")), ("issuer", _("issuer")))
+
+
+def _parts(cit) -> list[tuple[str, str]]:
+    """The parts of an unregistered citation to show, labelled; the kind as its Vietnamese type
+    word, and a law's name as printed ("Luật Quy hoạch")."""
+    mention = _attr(cit, "mention")
+    values = {key: _attr(cit, key) for key, _label in _PART_LABELS}
+    values["kind"] = KIND_WORDS.get(values["kind"] or "", values["kind"])
+    values["name"] = mention.name if mention is not None and mention.kind == "L" else None
+    return [(label, str(values[key])) for key, label in _PART_LABELS if values[key]]
 
 
 def segments(text: str, spans: list[tuple[int, int, int | None, bool]]) -> list[Segment]:

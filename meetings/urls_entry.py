@@ -2,6 +2,7 @@
 from django.urls import path
 
 from . import views_entry as v
+from . import views_registration
 
 urlpatterns = [
     path("hoi-nghi/moi/", v.meeting_create, name="meeting-create"),
@@ -12,5 +13,7 @@ urlpatterns = [
     path("<int:pk>/chap-nhan/", v.report_accept, name="report-accept"),
     path("<int:pk>/tra-lai/", v.report_return, name="report-return"),
     path("tep/<int:pk>/", v.attachment_download, name="attachment-download"),
+    path("<int:pk>/de-nghi-dang-ky/", views_registration.report_registration_request,
+         name="report-registration-request"),
     path("tim-van-ban/", v.directive_search, name="directive-search"),
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -19,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from organizations.models import RoleKind
+from organizations.people import people_in_post, term_on
 from organizations.selectors import organizations_in_scope, scope_q
 from organizations.text import clean_line, search_key
 from resolutions import periods as P
@@ -29,14 +31,16 @@ from . import services
 from .forms import (
     LinkRowForm,
     LinksForm,
-    MeetingForm,
     ReportForm,
     ReturnForm,
     WorkflowForm,
     parse_id,
 )
+from .forms_meeting import MeetingForm
 from .linking import added_row, segments, suggestions_for
 from .models import Attachment, Meeting, Report
+from .numbering import SequenceCheck, check_sequence
+from .selectors_registration import registration_context
 
 EDITORS = (RoleKind.STAFF, RoleKind.ADMIN)
 
@@ -71,20 +75,77 @@ def _form_errors(form, exc: ValidationError) -> None:
 # --- meetings -------------------------------------------------------------------------------
 
 def meeting_create(request: HttpRequest) -> HttpResponse:
+    """Record a meeting and who took part.
+
+    The chair and participants are offered from the people in post at the chosen
+    organisation on the meeting's day; "Show the people in post" redraws the form for the
+    organisation and day typed, keeping everything else. A number that leaves a gap in its
+    series is a warning the user confirms, never a refusal; a number already borne is
+    refused (one meeting per number) with the day it was used.
+    """
     orgs = _editable_orgs(request.user)
     if not orgs.exists():
         raise PermissionDenied(_("You have no organisation to record meetings for."))
-    form = MeetingForm(request.POST or None, organizations=orgs, initial={"organization": request.GET.get("org")})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            meeting = services.meeting_create(actor=request.user, **data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("The meeting was recorded. Now enter its report."))
-            return redirect(reverse("report-create") + f"?meeting={meeting.pk}")
-    return render(request, "meetings/meeting_form.html", {"form": form})
+    posted = request.method == "POST"
+    source = request.POST if posted else request.GET
+    org = orgs.filter(pk=query_int(source.get("organization") or source.get("org"))).first()
+    day = _day(source.get("date"))
+    posts = people_in_post(org, day) if org and day else []
+    refresh = posted and "show_posts" in request.POST
+    if refresh:  # redrawn with the new list, nothing saved and no error shown yet
+        initial = _initial_from(request.POST, MeetingForm)
+        if not initial.get("term") and org and day and (term := term_on(org, day)):
+            initial["term"] = term.pk  # the unit's term of that day, a likely choice
+        form = MeetingForm(initial=initial, organizations=orgs, posts=posts)
+    else:
+        form = MeetingForm(request.POST if posted else None, organizations=orgs, posts=posts,
+                           initial={"organization": request.GET.get("org"), "date": request.GET.get("date")})
+    warnings, ack = [], ""
+    if posted and not refresh and form.is_valid():
+        data = form.meeting_data()
+        warnings, ack = _numbering_warnings(form, data)
+        if not warnings or request.POST.get("numbering_ack") == ack:
+            try:
+                meeting = services.meeting_create(actor=request.user, participants=form.participant_inputs(), **data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("The meeting was recorded. Now enter its report."))
+                return redirect(reverse("report-create") + f"?meeting={meeting.pk}")
+            warnings = []
+    return render(request, "meetings/meeting_form.html", {
+        "form": form, "posts_for": (org, day) if org and day else None, "warnings": warnings, "ack": ack,
+    })
+
+
+def _day(value) -> dt.date | None:
+    try:
+        return MeetingForm.base_fields["date"].to_python(value) if value else None
+    except ValidationError:
+        return None
+
+
+def _initial_from(post, form_class) -> dict:
+    return {name: post.getlist(name) if isinstance(field, forms.MultipleChoiceField) else post.get(name)
+            for name, field in form_class.base_fields.items()}
+
+
+def _numbering_warnings(form: MeetingForm, data: dict) -> tuple[list[str], str]:
+    """Warnings about the number typed, and the key a "save anyway" sends back to confirm them.
+
+    A repeat goes on the number field as an error (the database keeps one meeting per
+    number); a gap is a warning, confirmed for that very number only.
+    """
+    term, sequence = data.get("term"), data.get("sequence")
+    if term is None or sequence is None:
+        return [], ""
+    check = check_sequence(organization=data["organization"], term=term, kind=data["kind"], sequence=sequence)
+    if check.taken_by:
+        for message in SequenceCheck(gaps=[], taken_by=check.taken_by).warnings:
+            form.add_error("sequence", message)
+        return [], ""
+    ack = f"{data['organization'].pk}-{term.pk}-{data['kind']}-{sequence}"
+    return check.warnings, ack
 
 
 # --- reports --------------------------------------------------------------------------------
@@ -269,7 +330,7 @@ def _render_links(request: HttpRequest, report: Report, form: LinksForm, unresol
     return render(request, "meetings/report_links.html", {
         "report": report, "form": form, "unresolved": unresolved, "editable": editable,
         "segments": segments(report.body, spans), "error_summary": summary, "conflict": conflict,
-        "stored": stored or [],
+        "stored": stored or [], **registration_context(request.user, report, unresolved),
     }, status=status)
 
 

@@ -14,4 +14,7 @@ def user_scope(request) -> dict:
         "user_roles": roles,
         "is_leader": user.is_superuser or any(r.kind == RoleKind.LEADER for r in roles),
         "is_org_admin": (user.is_superuser and user.is_active) or any(r.kind == RoleKind.ADMIN for r in roles),
+        # The tree workspace's link: operators, and admins of a unit still in existence.
+        "is_admin": (user.is_superuser and user.is_active)
+        or any(r.kind == RoleKind.ADMIN and r.organization.is_active for r in roles),
     }

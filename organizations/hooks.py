@@ -72,3 +72,48 @@ def register_succession_handler(handler: Callable[[Succession], None]) -> None:
 def run_succession_handlers(succession: Succession) -> None:
     for handler in _SUCCESSION_HANDLERS:
         handler(succession)
+
+
+# --------------------------------------------------------------------------------------
+# Subtree counters: what moves along with a unit (the workspace's move confirmation and
+# reorganisation previews say "N reports move with it" before anything is done).
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SubtreeCounter:
+    """``count(path)`` answers how many rows belong to the unit at ``path`` and every unit below it."""
+
+    key: str
+    label: str | Promise
+    count: Callable[[str], int]
+
+
+_SUBTREE_COUNTERS: dict[str, SubtreeCounter] = {}
+
+
+def register_subtree_counter(key: str, label: str | Promise, count: Callable[[str], int]) -> None:
+    _SUBTREE_COUNTERS[key] = SubtreeCounter(key, label, count)
+
+
+def subtree_counters() -> list[SubtreeCounter]:
+    return list(_SUBTREE_COUNTERS.values())
+
+
+def count_in_subtree(key: str, path: str) -> int:
+    """One registered subtree count for the tree path prefix ``path``; unregistered counts 0."""
+    counter = _SUBTREE_COUNTERS.get(key)
+    if counter is None or not path:
+        return 0
+    return counter.count(path)
+class UnitPanel:
+    """A section of a unit's page drawn by an app above: ``template`` with ``context`` as ``panel``."""
+    template: str
+    context: dict
+#: ``panel(user, organization)`` answers a ``UnitPanel``, or None to show nothing.
+_PANELS: dict[str, Callable[[object, object], UnitPanel | None]] = {}
+def register_unit_panel(key: str, panel: Callable[[object, object], UnitPanel | None]) -> None:
+    """Let an app above (meetings: the numbering check) add a section to the unit's page."""
+    _PANELS[key] = panel
+def unit_panels(user, organization) -> list[UnitPanel]:
+    """The sections registered apps give this unit for this user, in registration order."""
+    panels = (panel(user, organization) for panel in _PANELS.values())
+    return [p for p in panels if p is not None]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from .hooks import unit_panels
 from .models import OrgKind, RoleKind
 from .selectors import (
     ancestors,
@@ -54,4 +55,6 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "crumbs": crumbs,
         "children": children,
         "kind_counts": kind_count_rows(subtree_counts(org)),
+        # Sections owned by apps above (the numbering of meetings and documents per term).
+        "panels": unit_panels(request.user, org),
     })

@@ -20,6 +20,11 @@ from .selectors import organization_in_scope_or_404
 from .services.succession import subtree_valid_on
 
 
+def CHANGED_SINCE_PREVIEW() -> str:  # noqa: N802 — a message, built in the request's language
+    return _("The change is not the one previewed (something was edited, or the tree changed): "
+             "check the lines below again, then apply.")
+
+
 def _report_refusal(form, exc: Exception) -> None:
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
@@ -35,7 +40,9 @@ def _run(request: HttpRequest, form, planner, unit: Organization, template: str,
     if request.method == "POST" and form.is_valid():
         try:
             plan = planner(actor=request.user, **form.plan_kwargs())
-            if request.POST.get("step") == "apply":
+            if request.POST.get("step") == "apply" and request.POST.get("digest") != services.plan_digest(plan):
+                messages.warning(request, CHANGED_SINCE_PREVIEW())
+            elif request.POST.get("step") == "apply":
                 event = services.reorganise(actor=request.user, plan=plan)
                 messages.success(request, _("Recorded: %(change)s from %(day)s.") % {
                     "change": event.get_kind_display(), "day": event.effective.strftime("%d/%m/%Y")})
@@ -44,7 +51,8 @@ def _run(request: HttpRequest, form, planner, unit: Organization, template: str,
         except (ValidationError, PermissionDenied) as exc:
             plan = None
             _report_refusal(form, exc)
-    return render(request, template, {"org": unit, "form": form, "plan": plan, **extra})
+    return render(request, template, {"org": unit, "form": form, "plan": plan, **extra,
+                                      "plan_digest": services.plan_digest(plan) if plan else ""})
 
 
 def merge(request: HttpRequest, pk: int) -> HttpResponse:

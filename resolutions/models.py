@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Organ, Organization, Term
 from organizations.text import search_key
 
-from .symbols import KIND_WORDS, DirectiveKind, SymbolFamily, canonical_symbol
+from .symbols import KIND_WORDS, DirectiveKind, SymbolFamily, canonical_symbol, default_type_code
 
 
 class DirectiveStatus(models.TextChoices):
@@ -103,7 +103,7 @@ class Directive(models.Model):
     def compute_symbol(self) -> str:
         issuer_code = self.issuer_code or (self.issuer.symbol_code if self.issuer_id else "")
         return canonical_symbol(
-            family=self.family, number=self.number, type_code=self.type_code or self.kind,
+            family=self.family, number=self.number, type_code=self.type_code or default_type_code(self.kind),
             issuer_code=issuer_code, year=self.year,
         )
 
@@ -414,3 +414,72 @@ class SummaryDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} — {self.get_period_kind_display()} {self.period_start:%d/%m/%Y}"
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for a decision")
+    REGISTERED = "registered", _("Registered")
+    DECLINED = "declined", _("Declined")
+
+
+class RegistrationRequest(models.Model):
+    """A request to register a document a report cites but the register does not know.
+
+    Staff meet the unknown citation on a report's links page; the admins whose subtree
+    covers the reporting unit register the document (or decline, with a reason). It lives
+    in the register's app because it is the register's work queue and its outcome is a
+    directive; the report it came from belongs to ``meetings``, which this app may not
+    import, so it is kept by id (``report_id``, reached by URL name, never by import) with
+    the title it had — the request stays readable if the report is later deleted.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="registration_requests",
+                                     verbose_name=_("requesting unit"))
+    report_id = models.PositiveBigIntegerField(_("report"), db_index=True)
+    report_title = models.CharField(_("report title"), max_length=255)
+    citing_text = models.CharField(_("citation as written"), max_length=500)
+    context = models.TextField(_("text around the citation"), blank=True)
+    key = models.CharField(max_length=500, editable=False, db_index=True)
+    kind = models.CharField(_("kind"), max_length=4, choices=DirectiveKind.choices, blank=True)
+    number = models.CharField(_("number"), max_length=16, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    issue_date = models.DateField(_("issue date"), null=True, blank=True)
+    issuer_code = models.CharField(_("issuer code in the symbol"), max_length=20, blank=True)
+    issuer_words = models.CharField(_("issuer as written"), max_length=255, blank=True)
+    symbol = models.CharField(_("symbol"), max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=RequestStatus.choices, default=RequestStatus.OPEN)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    directive = models.ForeignKey(Directive, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="registration_requests", verbose_name=_("registered as"))
+
+    class Meta:
+        verbose_name = _("registration request")
+        verbose_name_plural = _("registration requests")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["report_id", "key"], condition=Q(status="open"),
+                                    name="registration_request_open_once",
+                                    violation_error_message=_("Registration of this citation has already been requested.")),
+            models.CheckConstraint(condition=~Q(status="declined") | ~Q(reason=""), name="registration_request_declined_reason",
+                                   violation_error_message=_("A declined request needs a reason.")),
+        ]
+        indexes = [models.Index(fields=["status", "organization"], name="registration_request_open_idx")]
+
+    def __str__(self) -> str:
+        return self.citing_text
+
+    def clean(self) -> None:
+        self.key = search_key(self.citing_text)
+        if not self.key:
+            raise ValidationError({"citing_text": _("The citation is empty.")})
+
+    @property
+    def parsed_label(self) -> str:
+        """The citation's parts as the finder read them ("Kế hoạch 156-KH/TU"), for listings."""
+        return directive_label(self.kind, self.symbol, "") if self.symbol else KIND_WORDS.get(self.kind, "")

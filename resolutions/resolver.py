@@ -115,16 +115,27 @@ def _number_variants(number: str) -> set[str]:
 
 
 def _kinds(mention: Mention) -> set[str]:
-    """Kinds the mention may mean: a bare "…-QĐ/…" symbol is a Quyết định or a Quy định."""
+    """Kinds the mention may mean: a bare "…-QĐ/…" symbol is a Quyết định or a Quy định, a
+    bare "54/2017/QH14" a law or a resolution of Quốc hội."""
     if mention.kind == "QĐ" and not mention.type_word:
         return {"QĐ", "QĐi"}
+    if mention.family == "state_law" and not mention.type_word and not mention.type_code:
+        return {"L", "NQ"}
     return {mention.kind} if mention.kind else set()
+
+
+def _law_key(mention: Mention) -> str | None:
+    """The folded name of a law cited by name ("Luật Đất đai 2024" → "dat dai"), else None."""
+    if mention.kind != "L" or not mention.name:
+        return None
+    key = search_key(mention.name)
+    return re.sub(r"^(?:bo\s+)?luat\s+", "", key) or None
 
 
 def _alias_keys(mention: Mention) -> set[str]:
     keys = {search_key(mention.text)}
     if mention.name:
-        keys.add(mention.name)
+        keys.add(search_key(mention.name))
     if mention.symbol_printed:
         keys.add(search_key(mention.symbol_printed))
     return keys
@@ -153,7 +164,10 @@ class Register:
         for m in mentions:
             if m.number and _kinds(m):
                 parts.append(Q(kind__in=_kinds(m), number__in=_number_variants(m.number)))
-        plenums = {p for m in mentions for p in m.plenums}
+        for m in mentions:
+            if law_key := _law_key(m):
+                parts.append(Q(kind="L", search_text__contains=law_key))
+        plenums = {p for m in mentions for p in m.plenums if not m.number}
         if plenums:
             parts.append(Q(kind="NQ", plenum__in=plenums, issuer__organization__kind="central"))
         if any(m.congress or m.congress_scope for m in mentions):
@@ -174,24 +188,33 @@ class Register:
         return [organ for organ, names in self._organ_names if any(set(wanted) <= set(n) for n in names)]
 
     def pool(self, mention: Mention) -> list[Directive]:
-        """Every directive the mention could mean before any filtering."""
-        if mention.name:
+        """Every directive the mention could mean before any filtering.
+
+        The number comes first: "Nghị quyết số 05 … của Hội nghị Trung ương 4" and "Luật Đất
+        đai số 31/2024/QH15" are numbered documents whose plenum or name only narrows.
+        """
+        if mention.number:
+            variants, kinds = _number_variants(mention.number), _kinds(mention)
+            found = [d for d in self.directives if d.kind in kinds and d.number in variants]
+        elif law_key := _law_key(mention):
+            found = [d for d in self.directives if d.kind == "L" and law_key in d.search_text]
+            found += [d for d in self._aliased(mention) if d not in found]
+        elif mention.name:
             found = self._aliased(mention)
         elif mention.plenums:
             found = [d for d in self.directives if d.kind == "NQ" and d.plenum in mention.plenums
                      and d.issuer.organization and d.issuer.organization.kind == "central"]
-        elif mention.number:
-            variants, kinds = _number_variants(mention.number), _kinds(mention)
-            found = [d for d in self.directives if d.kind in kinds and d.number in variants]
         elif mention.congress or mention.congress_scope:
             found = [d for d in self.directives if d.kind == "NQ" and not d.number and d.issuer.kind == "congress"]
         else:
             found = []
         return found or self._aliased(mention)
 
+    def aliased_ids(self, mention: Mention) -> set[int]:
+        return set().union(*(self.aliases.get(k, set()) for k in _alias_keys(mention)))
+
     def _aliased(self, mention: Mention) -> list[Directive]:
-        ids = set().union(*(self.aliases.get(k, set()) for k in _alias_keys(mention)))
-        return [self.by_id[i] for i in sorted(ids) if i in self.by_id]
+        return [self.by_id[i] for i in sorted(self.aliased_ids(mention)) if i in self.by_id]
 
 
 # --------------------------------------------------------------------------------------
@@ -281,15 +304,28 @@ def _by_year(m: Mention, pool: list[Directive], register: Register) -> list[Dire
 
 
 def _by_date(m: Mention, pool: list[Directive], register: Register) -> list[Directive] | None:
-    """Same day first; a different day of the same year is tolerated (typos), another year is not."""
+    """Same day first; a different day of the same year is tolerated (typos), another year is not.
+
+    A date after a comma ("Kết luận số 21, ngày 14/9/2018, Đảng ủy Khối đã …") may be the
+    sentence's own date: it decides when it fits a document and is ignored when it fits none.
+    """
     if not m.date:
         return None
     exact = [d for d in pool if d.issue_date == m.date]
     if exact:
         return exact
     year = m.date.year
-    return [d for d in pool if _year(d) == year
+    kept = [d for d in pool if _year(d) == year
             or (_year(d) is None and (d.term is None or d.term.start_year <= year <= d.term.end_year))]
+    return kept if kept or not m.date_detached else None
+
+
+def _by_plenum(m: Mention, pool: list[Directive], register: Register) -> list[Directive] | None:
+    """A numbered resolution "của Hội nghị Trung ương 4": the plenum that adopted it."""
+    if not (m.number and m.plenums):
+        return None
+    exact = [d for d in pool if d.plenum in m.plenums]
+    return exact or [d for d in pool if d.plenum is None and d.issuer.kind == "bch"]
 
 
 def _by_term_ordinal(m: Mention, pool: list[Directive], register: Register) -> list[Directive] | None:
@@ -335,7 +371,7 @@ def _by_congress_ordinal(m: Mention, pool: list[Directive], register: Register) 
 
 #: Hard filters in order. ``_by_symbol`` is a preference (it never empties the pool).
 _STATED: tuple[_Filter, ...] = (
-    _by_symbol, _by_issuer_words, _by_issuer_code, _by_year, _by_date, _by_term_ordinal, _by_term_years,
+    _by_symbol, _by_issuer_words, _by_issuer_code, _by_year, _by_date, _by_plenum, _by_term_ordinal, _by_term_years,
     _by_congress_scope, _by_congress_organization, _by_congress_ordinal,
 )
 
@@ -387,8 +423,13 @@ def _ordered(directives: Iterable[Directive]) -> list[int]:
 
 def _resolve_one(m: Mention, register: Register, context: Context) -> Citation:
     pool = _apply_stated(m, register.pool(m), register)
-    if len(m.plenums) > 1:
+    if len(m.plenums) > 1 and not m.number:
         return _resolve_set(m, pool, context)
+    if len(pool) > 1:
+        # The register's aliases say what a surface means to this office: plenum 4 of khóa XII
+        # adopted 04-NQ/TW and 05-NQ/TW, yet "NQ TW4 khóa XII" is registered as an alias of the first.
+        aliased = set(register.aliased_ids(m))
+        pool = _prefer(pool, lambda d: d.pk in aliased)
     pool = _apply_context(pool, context)
     if len(pool) == 1:
         return _citation(m, directive=pool[0])

@@ -31,6 +31,8 @@ class DirectiveKind(models.TextChoices):
     THONG_TRI = "TT", _("Circular (Thông tri)")
     DIEU_LE = "ĐL", _("Charter (Điều lệ)")
     LUAT = "L", _("Law (Luật)")
+    NGHI_DINH = "NĐ", _("Decree (Nghị định)")
+    THONG_TU = "TTư", _("Ministerial circular (Thông tư)")
     OTHER = "K", _("Other")
 
 
@@ -38,7 +40,8 @@ class DirectiveKind(models.TextChoices):
 KIND_WORDS: dict[str, str] = {
     "NQ": "Nghị quyết", "CT": "Chỉ thị", "KL": "Kết luận", "QĐi": "Quy định", "QĐ": "Quyết định",
     "QC": "Quy chế", "HD": "Hướng dẫn", "KH": "Kế hoạch", "ĐA": "Đề án", "CTr": "Chương trình",
-    "TB": "Thông báo", "TT": "Thông tri", "ĐL": "Điều lệ", "L": "Luật", "K": "Văn bản",
+    "TB": "Thông báo", "TT": "Thông tri", "ĐL": "Điều lệ", "L": "Luật", "NĐ": "Nghị định",
+    "TTư": "Thông tư", "K": "Văn bản",
 }
 
 
@@ -49,8 +52,18 @@ class SymbolFamily(models.TextChoices):
     STATE_ADMIN = "state_admin", _("State administrative document (439/QĐ-TTg)")
 
 
+#: The type code a kind prints in its symbol when it is not the kind's own value: a Thông tư
+#: prints "TT" (01/2021/TT-BNV), which in a party symbol would be a Thông tri.
+_KIND_TYPE_CODES = {"TTư": "TT"}
+
+
+def default_type_code(kind: str) -> str:
+    """The type code printed in the symbol of a document of ``kind``."""
+    return _KIND_TYPE_CODES.get(kind, kind)
+
+
 def pad_number(number: str) -> str:
-    """Zero-pad a party document number below 10 ("5" → "05"); keep other text as is."""
+    """Zero-pad a document number below 10 ("5" → "05", "005" → "05"); keep other text as is."""
     number = (number or "").strip()
     return f"{int(number):02d}" if number.isdigit() else number
 
@@ -72,7 +85,8 @@ def canonical_symbol(*, family: str, number: str | None, type_code: str, issuer_
     issuer_code = normalize_issuer_code(issuer_code)
     if family == SymbolFamily.PARTY:
         return f"{pad_number(number)}-{type_code}/{issuer_code}"
-    number = str(int(number)) if number.isdigit() else number
+    # State numbers below 10 are zero-padded too ("01/2021/TT-BNV", Nghị định 30/2020/NĐ-CP, Phụ lục I).
+    number = pad_number(number)
     if family == SymbolFamily.STATE_LAW:
         return f"{number}/{year}/{issuer_code}" if year else f"{number}/{issuer_code}"
     if family == SymbolFamily.STATE_NORMATIVE:

@@ -74,7 +74,7 @@ def load_hits(user, query: ParsedQuery, chosen: list[tuple[str, int]]) -> list[H
         for p in people:
             positions = sorted(p.positions.all(), key=lambda pos: (pos.end is not None, pos.organization.path))
             hits["person", p.pk] = Hit(
-                "person", p.pk, reverse("organization-detail", args=[positions[0].organization_id]) if positions else "",
+                "person", p.pk, reverse("person-detail", args=[p.pk]) if positions else "",
                 mark(p.full_name, terms), [], unit=positions[0].organization if positions else None,
                 detail="; ".join(pos.display_title for pos in positions[:3]))
     ordered = [hits[key] for key in chosen if key in hits]

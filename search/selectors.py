@@ -8,7 +8,8 @@ Why it is shaped like this:
   slower but with the same results.
 * **Scope is part of the query.** Reports and meetings are filtered by the user's subtrees
   (``scope_q``), units by the same prefixes, people by a position held in them; directives
-  are the shared register. Counts are taken on those scoped queries, never before.
+  are the shared register — with a unit filter, those assigned in the unit's subtree or
+  issued by its organs. Counts are taken on those scoped queries, never before.
 * **Bounded work.** Each way a row of a kind matches is read newest first and stops after
   ``COUNT_CAP + 1`` rows (``search.ranking``): that window is both the count ("more than
   200" beyond it) and the candidates that are ranked. No query reads or sorts a whole
@@ -38,7 +39,7 @@ from django.db.models import (
 from meetings.models import ImplementationLink, Meeting, Report
 from organizations.models import Organization, Person, Position
 from organizations.selectors import organizations_in_scope, scope_q
-from resolutions.models import Directive, DirectiveAlias
+from resolutions.models import Assignment, Directive, DirectiveAlias
 
 from .highlight import Run
 from .query import ParsedQuery
@@ -150,9 +151,14 @@ def _meetings(user, query: ParsedQuery, filters: dict) -> Source | None:
 
 
 def _directives(user, query: ParsedQuery, filters: dict) -> Source | None:
-    if filters.get("organization") or any(filters.get(name) for name in REPORT_FILTERS):
+    if any(filters.get(name) for name in REPORT_FILTERS):
         return None
     qs = Directive.objects.all()
+    if unit := filters.get("organization"):
+        # A unit's directives: those assigned to it or to a unit below it, and those its own
+        # organs issued (a Thành ủy's resolutions, its congress' resolution).
+        assigned = Assignment.objects.filter(directive=OuterRef("pk"), organization__path__startswith=unit.path)
+        qs = qs.filter(Exists(assigned) | Q(issuer__organization=unit))
     if filters.get("date_from"):
         qs = qs.filter(issue_date__gte=filters["date_from"])
     if filters.get("date_to"):

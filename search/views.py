@@ -1,8 +1,9 @@
 """The search page: a thin view over ``search.selectors`` (sign-in is required by the middleware)."""
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from resolutions.filters import query_int
@@ -25,3 +26,12 @@ def search(request: HttpRequest) -> HttpResponse:
         "tabs": [(c.kind, labels[c.kind], c) for c in results.counts],
         "kind_labels": labels, "searched": bool(query.raw), "filters_open": form.filtered,
     })
+
+
+@require_GET
+def legacy_search(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """``/search/`` (typed in English, or an old bookmark) is ``/tim-kiem/`` for good: a 301
+    that keeps the whole query (``q``, filters, page), re-encoded so nothing but our own
+    page's parameters can follow the path."""
+    query = request.GET.urlencode()
+    return HttpResponsePermanentRedirect(f"{reverse('search')}?{query}" if query else reverse("search"))

@@ -150,3 +150,11 @@ class LinkFactory(factory.django.DjangoModelFactory):
 
     report = factory.SubFactory(ReportFactory)
     directive = factory.SubFactory(DirectiveFactory)
+
+
+def post_previewed(client, url: str, data: dict):
+    """Apply a reorganisation as a user does: preview it, then apply the change previewed."""
+    preview = client.post(url, {**data, "step": "preview"})
+    digest = preview.context["plan_digest"] if preview.context else ""
+    assert digest, "the preview shows a change to apply"
+    return client.post(url, {**data, "step": "apply", "digest": digest})

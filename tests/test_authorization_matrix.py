@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -41,12 +41,24 @@ from meetings.models import (
     ReportKind,
     ReportStatus,
 )
-from organizations.models import Organ, Organization, OrganKind, OrgKind, Role, RoleKind, Term
+from organizations.models import (
+    Organ,
+    Organization,
+    OrganKind,
+    OrgKind,
+    Person,
+    Position,
+    PositionTitle,
+    Role,
+    RoleKind,
+    Term,
+)
 from resolutions.models import (
     Assignment,
     Directive,
     DocumentStatus,
     Frequency,
+    RegistrationRequest,
     SummaryDocument,
     Target,
 )
@@ -144,6 +156,8 @@ class World:
     attachments: dict[str, Attachment]
     documents: dict[str, SummaryDocument]
     admin_objects: dict[type, object]
+    positions: dict[str, Position] = field(default_factory=dict)
+    terms: dict[str, Term] = field(default_factory=dict)
 
 
 def _build_world() -> World:
@@ -193,6 +207,8 @@ def _build_world() -> World:
                                                 submitted_at=dt.datetime(2019, 4, 2, tzinfo=dt.UTC), **common)
         for report in (drafts[code], submitted[code]):
             ImplementationLink.objects.create(report=report, directive=directive, note=f"Tường thuật {token(code)}")
+        RegistrationRequest.objects.create(organization=org, report_id=drafts[code].pk, key=f"zq {code}",
+                                           report_title=drafts[code].title, citing_text=f"Kế hoạch số 9-KH/{token(code)}")
         attachment = Attachment(report=drafts[code], original_name=f"{token(code)}.txt", content_type="text/plain",
                                 size=5, sha256="0" * 64, uploaded_by=author)
         attachment.file.save(f"matrix-{code}.txt", ContentFile(token(code).encode()), save=False)
@@ -204,10 +220,18 @@ def _build_world() -> World:
         doc.xlsx.save(f"matrix-{code}.xlsx", ContentFile(b"PK xlsx"), save=False)
         doc.save()
         documents[code] = doc
+    positions, terms = {}, {}
+    for code in CASES:
+        person = Person.objects.create(full_name=f"Cán bộ {token(code)}", search_text=f"can bo {token(code).lower()}")
+        positions[code] = Position.objects.create(person=person, organization=orgs[code], title=PositionTitle.SECRETARY,
+                                                  label=f"Bí thư {token(code)}", start=dt.date(2015, 1, 1))
+        terms[code] = Term.objects.create(organization=orgs[code], ordinal=1, start_year=2015, end_year=2020,
+                                          name=f"Khóa I {token(code)}")
     from django.contrib import admin
 
     admin_objects = {model: model.objects.order_by("pk").last() for model in admin.site._registry}
-    built = World(orgs, users, directive, drafts, submitted, meetings, attachments, documents, admin_objects)
+    built = World(orgs, users, directive, drafts, submitted, meetings, attachments, documents, admin_objects,
+                  positions, terms)
     # An uploaded tree file of admin_A's, with its dry run (the import pages are its uploader's only).
     from organizations.services.import_jobs import import_upload
 
@@ -279,6 +303,7 @@ def ok(*answers, may_change=False, scoped=True) -> Expect:
 
 
 LEAD = (RoleKind.LEADER,)
+ADMIN = (RoleKind.ADMIN,)
 EDIT = (RoleKind.STAFF, RoleKind.ADMIN)
 ALL = (RoleKind.STAFF, RoleKind.LEADER, RoleKind.ADMIN)
 
@@ -312,6 +337,8 @@ def expect(route: Route, actor: Actor, case: str | None, method: str) -> Expect:
         return ok(200)
     if name == "password_change_done":
         return ok(200) if method == "GET" else ok(405)
+    if name.startswith("account-"):
+        return _expect_account(name, actor, case, method)
     view = ALL
     if name in ("home", "report-list", "organization-list", "directive-list", "directive-search"):
         return ok(200) if method == "GET" else ok(405, 200)
@@ -321,8 +348,17 @@ def expect(route: Route, actor: Actor, case: str | None, method: str) -> Expect:
         return ok(200, scoped=False) if method == "GET" else ok(405)
     if name == "search":  # every signed-in user; the hits are only those of the actor's scope
         return ok(200) if method == "GET" else ok(405)
-    if name == "organization-detail":
+    if name == "search-legacy":  # /search/ → /tim-kiem/ (301), the query kept
+        return ok(REDIRECT) if method == "GET" else ok(405)
+    if name in ("organization-detail", "organization-people", "person-detail"):
         return _in_scope(actor, case, view, method)
+    if name in ("organization-people-add", "organization-terms", "position-edit", "term-edit"):
+        # Any role in scope reads; only admins in scope change (a form posted empty: its errors).
+        if not covers(actor, case, view):
+            return ok(404, 405) if method == "POST" else ok(404)
+        if not covers(actor, case, (RoleKind.ADMIN,)):
+            return ok(200) if method == "GET" and name == "organization-terms" else ok(403)
+        return ok(200)
     if name in ("organization-merge", "organization-split"):  # admins of the unit's subtree; a post
         # without the form's fields is the form again with its errors, and nothing changes
         return ok(200) if covers(actor, case, (RoleKind.ADMIN,)) else ok(404)
@@ -399,7 +435,88 @@ def expect(route: Route, actor: Actor, case: str | None, method: str) -> Expect:
         if name == "organization-import":
             return ok(200) if owner else ok(404)
         return ok(REDIRECT, may_change=True) if owner else ok(404)
+    if name == "organization-workspace":  # admins and operators; anyone else the product's 403
+        if method == "POST":
+            return ok(405)
+        return ok(200) if actor.operator or actor.kind == RoleKind.ADMIN else ok(403)
+    if name == "organization-workspace-children":
+        if not covers(actor, case, ADMIN):
+            return ok(404, 405) if method == "POST" else ok(404)
+        return ok(200) if method == "GET" else ok(405)
+    if name in ("organization-workspace-create", "organization-workspace-edit", "organization-workspace-move",
+                "organization-workspace-close"):
+        if not covers(actor, case, ADMIN):
+            return ok(404)
+        return ok(200)  # the form; posted empty, the form again with what is missing (nothing changed)
+    register = _expect_register(name, actor, case, method)
+    if register is not None:
+        return register
     raise LookupError(f"no rule for {name} ({route.route})")
+
+
+ADMIN_ROLE = (RoleKind.ADMIN,)
+
+
+def _expect_account(name: str, actor: Actor, case: str | None, method: str) -> Expect:
+    """The account pages: the list, creation and import for admins (and operators), 403 for
+    others; one account (``author_<case>``, staff at the case's unit) for the admins whose
+    subtree holds its role, 404 for everyone else."""
+    manager = actor.operator or actor.kind == RoleKind.ADMIN
+    if name in ("account-list", "account-import-template"):
+        if method == "POST":
+            return ok(405)
+        return ok(200, scoped=name == "account-list") if manager else ok(403)
+    if name in ("account-create", "account-import"):
+        return ok(200) if manager else ok(403)  # POSTed empty: the form with its errors, nothing created
+    if name == "account-detail":
+        if method == "POST":
+            return ok(405)
+        return ok(200) if covers(actor, case, ADMIN_ROLE) else ok(404)
+    if name == "account-role-grant":
+        if method == "GET":
+            return ok(405)
+        return ok(200) if covers(actor, case, ADMIN_ROLE) else ok(404)  # no unit chosen: the page with why
+    if not covers(actor, case, ADMIN_ROLE):
+        return ok(404)
+    if method == "GET":  # the confirmation page, or the edit form
+        return ok(200)
+    if name == "account-edit":
+        return ok(200)  # posted empty: the form with its errors
+    if name == "account-role-revoke":
+        return ok(REDIRECT)  # the author's only role: refused with a message, nothing changed
+    if name == "account-password-reset":
+        return ok(200, may_change=True)  # the page showing the temporary password once
+    return ok(REDIRECT, may_change=True)  # disabled or enabled
+
+
+#: Where the objects of the register pages of each case live: a case's target and assignment
+#: are at the case's unit, but for the cell A1a, which has none: its grassroots unit A1's.
+REGISTER_UNIT = {"A1a": "A1", "A2": "A2", "B1": "B1"}
+
+
+def _expect_register(name: str, actor: Actor, case: str | None, method: str) -> Expect | None:
+    """Committee admins' register pages: an admin role anywhere opens the shared ones (others:
+    403); a document, assignment, target or request outside the admin's subtree is a 404."""
+    admin = actor.operator or actor.kind == RoleKind.ADMIN
+    if name in ("register-home", "registration-requests"):
+        if method == "POST":
+            return ok(405)
+        return ok(200) if admin else ok(403)
+    if name in ("directive-register", "assignment-create", "target-create"):
+        return ok(200) if admin else ok(403)  # a form posted empty comes back with its errors
+    if name == "directive-edit":  # the world's document is issued at ROOT: operators' alone here
+        return ok(200) if actor.operator else ok(404)
+    if name in ("assignment-end", "target-edit"):
+        return ok(200) if covers(actor, REGISTER_UNIT[case], (RoleKind.ADMIN,)) else ok(404)
+    if name == "registration-request":
+        return ok(200) if covers(actor, case, (RoleKind.ADMIN,)) else ok(404)
+    if name == "report-registration-request":
+        if method == "GET":
+            return ok(405)
+        if not covers(actor, case):
+            return ok(404)
+        return ok(REDIRECT, may_change=True) if covers(actor, case, EDIT) else ok(403)
+    return None
 
 
 def _in_scope(actor, case, kinds, method) -> Expect:
@@ -491,6 +608,9 @@ def _param_value(route: Route, param: str, world: World, case: str | None) -> st
     if name in ("organization-import", "organization-import-apply"):
         return str(world.import_job.pk)
     code = case or "A1a"
+    if name.startswith("account-"):
+        author = get_user_model().objects.get(username=f"author_{code}")
+        return str(author.pk) if param == "pk" else str(Role.objects.get(user=author).pk)
     if name in ("report-accept", "report-return"):
         return str(world.submitted[code].pk)
     if name.startswith("report-"):
@@ -501,10 +621,23 @@ def _param_value(route: Route, param: str, world: World, case: str | None) -> st
         return str(world.attachments[code].pk)
     if name.startswith("summary-document"):
         return str(world.documents[code].pk)
-    if name in ("organization-detail", "organization-merge", "organization-split"):
+    if name in ("organization-detail", "organization-people", "organization-people-add", "organization-terms",
+                "organization-merge", "organization-split") or name.startswith("organization-workspace"):
         return str(world.orgs[code].pk)
-    if name == "directive-detail":
+    if name == "person-detail":
+        return str(world.positions[code].person_id)
+    if name == "position-edit":
+        return str(world.positions[code].pk)
+    if name == "term-edit":
+        return str(world.terms[code].pk)
+    if name in ("directive-detail", "directive-edit", "assignment-create", "target-create"):
         return str(world.directive.pk)
+    if name == "assignment-end":
+        return str(Assignment.objects.get(directive=world.directive, organization=world.orgs[REGISTER_UNIT[code]]).pk)
+    if name == "target-edit":
+        return str(Target.objects.get(directive=world.directive, organization=world.orgs[REGISTER_UNIT[code]]).pk)
+    if name == "registration-request":
+        return str(RegistrationRequest.objects.get(organization=world.orgs[code]).pk)
     raise LookupError(f"no value for <{param}> of {name}")
 
 
@@ -543,7 +676,8 @@ def post_data(route: Route, world: World, case: str | None) -> dict:
 
 def cases_for(route: Route) -> tuple:
     """Units whose objects a route is tried with (routes about one shared object: just it)."""
-    if route.name in ("directive-detail", "organization-import", "organization-import-apply") or (
+    if route.name in ("directive-detail", "directive-edit", "assignment-create", "target-create",
+                      "organization-import", "organization-import-apply") or (
             route.is_admin and route.name != "admin:?:children_view"):
         return (None,)
     return CASES if route.params else (None,)

@@ -18,6 +18,7 @@ structure from a date is a reorganisation, which keeps the history where it was.
 from .common import _require_admin, _require_below_own_role, _require_some_admin_role
 from .people import (
     organ_save,
+    person_appoint,
     person_create,
     person_update,
     position_assign,
@@ -30,6 +31,7 @@ from .reorganisation import (
     NewUnit,
     Plan,
     SplitPart,
+    plan_digest,
     plan_dissolve,
     plan_merge,
     plan_move,
@@ -46,9 +48,10 @@ from .tree import (
 )
 
 __all__ = [
-    "NewUnit", "Plan", "SplitPart", "plan_dissolve", "plan_merge", "plan_move", "plan_split", "reorganise",
+    "NewUnit", "Plan", "SplitPart", "plan_dissolve", "plan_digest", "plan_merge", "plan_move", "plan_split", "reorganise",
     "ORG_EDITABLE", "_require_admin", "_require_below_own_role", "_require_some_admin_role", "organ_save",
-    "organization_create", "organization_dissolve", "organization_move", "organization_update", "person_create",
+    "organization_create", "organization_dissolve", "organization_move", "organization_update", "person_appoint",
+    "person_create",
     "person_update", "position_assign", "position_remove", "position_update", "role_grant", "role_revoke",
     "term_create", "term_update",
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,9 @@ def term_create(*, actor, organization: Organization | None = None, organ: Organ
         raise PermissionDenied(_("Only operators can record the terms of state bodies."))
     term = Term(organization=organization, organ=organ, ordinal=ordinal, start_year=start_year,
                 end_year=end_year, name=clean_line(name))
+    _refuse_duplicate_ordinal(term)
     term.full_clean()
+    _refuse_overlap(term)
     term.save()
     return term
 
@@ -41,9 +43,36 @@ def term_update(*, actor, term: Term, **fields) -> Term:
         raise ValueError(f"not an editable term field: {', '.join(sorted(set(fields) - allowed))}")
     for name, value in fields.items():
         setattr(term, name, clean_line(value) if name == "name" else value)
+    _refuse_duplicate_ordinal(term)
     term.full_clean()
+    _refuse_overlap(term)
     term.save()
     return term
+
+
+def _body(term: Term) -> dict:
+    return {"organization": term.organization} if term.organization_id else {"organ": term.organ}
+
+
+def _refuse_duplicate_ordinal(term: Term) -> None:
+    """The database refuses it too; said here, the message sits by the ordinal the user typed."""
+    if Term.objects.filter(**_body(term), ordinal=term.ordinal).exclude(pk=term.pk).exists():
+        raise ValidationError({"ordinal": _("This unit already has a term %(term)s.") % {"term": term.roman}})
+
+
+def _refuse_overlap(term: Term) -> None:
+    """Two terms of one body cannot run at once.
+
+    They may share their boundary year: the congress that closes khóa XI (2015) opens khóa
+    XII, so 2010-2015 and 2015-2020 are consecutive, while 2010-2015 and 2014-2019 overlap.
+    Meetings and documents are numbered per term (DOMAIN §2.2): overlapping terms would make
+    "the term of this date" ambiguous and every numbering check with it.
+    """
+    clash = (Term.objects.filter(**_body(term), start_year__lt=term.end_year, end_year__gt=term.start_year)
+             .exclude(pk=term.pk).order_by("start_year").first())
+    if clash is not None:
+        raise ValidationError({"start_year": _("These years overlap term %(term)s (%(start)s-%(end)s).") % {
+            "term": clash.roman, "start": clash.start_year, "end": clash.end_year}})
 
 
 @transaction.atomic
@@ -81,6 +110,24 @@ def position_assign(*, actor, person: Person, organization: Organization, title:
     position.full_clean()
     position.save()
     return position
+
+
+@transaction.atomic
+def person_appoint(*, actor, organization: Organization, person: Person | None = None, full_name: str = "",
+                   note: str = "", title: str, label: str = "", start: dt.date | None = None,
+                   end: dt.date | None = None) -> Position:
+    """A post at ``organization`` for an existing person or, given a name, for a new one.
+
+    One transaction: a post refused (an end before its start) leaves no stray person behind.
+    The scope is checked first, on the unit the post is at.
+    """
+    _require_admin(actor, organization)
+    if person is None:
+        if not clean_line(full_name):
+            raise ValidationError({"full_name": _("Type the person's full name or pick someone already recorded.")})
+        person = person_create(actor=actor, full_name=full_name, note=note)
+    return position_assign(actor=actor, person=person, organization=organization, title=title, label=label,
+                           start=start, end=end)
 
 
 @transaction.atomic

@@ -70,6 +70,19 @@ class Plan:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+def plan_digest(plan: Plan) -> str:
+    """A fingerprint of what a preview said: applying is allowed only for the change the user saw.
+
+    The form is posted again on "apply"; if anything in it (a date, a unit) was edited after the
+    preview, or the tree changed meanwhile, the plan made now says something else and must be
+    shown before it is applied.
+    """
+    import hashlib
+
+    text = "\n".join([plan.kind, plan.effective.isoformat(), plan.reason, *plan.effects])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
 def _day(day: dt.date) -> str:
     return date_format(day, "SHORT_DATE_FORMAT")
 

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from organizations.models import Organization, OrgKind, Reorganisation, RoleKind
+from tests.factories import post_previewed
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def test_merge_preview_changes_nothing_then_apply_records_it(tree, admin):
     assert "What will change" in text and "merged into “Đảng bộ cơ sở A1”" in text
     assert Organization.objects.get(pk=tree["A2"].pk).valid_to is None
 
-    done = admin.post(url, merge_data(into="A1", step="apply"))
+    done = post_previewed(admin, url, merge_data(into="A1"))
     assert done.status_code == 302 and done["Location"] == reverse("organization-detail", args=[tree["A1"].pk])
     ended = Organization.objects.get(pk=tree["A2"].pk)
     assert str(ended.valid_to) == "2025-06-30"
@@ -44,8 +45,8 @@ def test_merge_preview_changes_nothing_then_apply_records_it(tree, admin):
 def test_merge_into_a_new_unit(tree, admin):
     url = reverse("organization-merge", args=[tree["A1"].pk])
     data = merge_data(mode="new", others=[tree["A2"].pk], new_code="A3", new_name="Đảng bộ cơ sở A3",
-                      new_kind=OrgKind.GRASSROOTS, new_parent="A", step="apply")
-    assert admin.post(url, data).status_code == 302
+                      new_kind=OrgKind.GRASSROOTS, new_parent="A")
+    assert post_previewed(admin, url, data).status_code == 302
     a3 = Organization.objects.get(code="A3")
     assert set(Organization.objects.filter(successors=a3).values_list("code", flat=True)) == {"A1", "A2"}
 
@@ -74,7 +75,7 @@ def test_split_page_places_each_child(tree, admin):
             "reason": "Chia tách", "step": "preview"}
     page = admin.post(url, data).content.decode()
     assert "split into “Đảng bộ X”, “Đảng bộ cơ sở A2”" in page
-    assert admin.post(url, {**data, "step": "apply"}).status_code == 302
+    assert post_previewed(admin, url, data).status_code == 302
     assert Organization.objects.get(code="A1-X").numchild == 1
 
 
@@ -86,3 +87,12 @@ def test_reorganisation_pages_are_404_outside_the_admin_subtree(tree, admin, cli
 def test_staff_cannot_open_the_reorganisation_pages(tree, client, make_user):
     client.force_login(make_user("staff_a", tree["A"], RoleKind.STAFF))
     assert client.get(reverse("organization-merge", args=[tree["A1"].pk])).status_code == 404
+
+
+def test_a_change_edited_after_its_preview_is_previewed_again_not_applied(tree, admin):
+    url = reverse("organization-merge", args=[tree["A2"].pk])
+    digest = admin.post(url, merge_data(into="A1")).context["plan_digest"]
+    page = admin.post(url, merge_data(into="A1", effective="2025-08-01", step="apply", digest=digest))
+    text = page.content.decode()
+    assert page.status_code == 200 and "not the one previewed" in text and "31/07/2025" in text
+    assert Organization.objects.get(pk=tree["A2"].pk).valid_to is None and not Reorganisation.objects.exists()

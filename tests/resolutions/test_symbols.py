@@ -29,6 +29,10 @@ from resolutions.symbols import SymbolFamily, canonical_symbol, normalize_issuer
         (dict(family="state_law", number="54", type_code="NQ", issuer_code="QH14", year=2017), "54/2017/QH14"),
         (dict(family="state_normative", number="30", type_code="NĐ", issuer_code="CP", year=2020), "30/2020/NĐ-CP"),
         (dict(family="state_admin", number="439", type_code="QĐ", issuer_code="TTg"), "439/QĐ-TTg"),
+        # State numbers below 10 are zero-padded as well (Nghị định 30/2020/NĐ-CP, Phụ lục I).
+        (dict(family="state_normative", number="1", type_code="TT", issuer_code="BNV", year=2021), "01/2021/TT-BNV"),
+        (dict(family="state_admin", number="005", type_code="QĐ", issuer_code="UBND"), "05/QĐ-UBND"),
+        (dict(family="state_law", number="7", type_code="", issuer_code="QH15", year=2022), "07/2022/QH15"),
         (dict(family="party", number="", type_code="NQ", issuer_code="TW"), ""),
     ],
 )

@@ -272,3 +272,46 @@ def test_a_number_alone_finds_the_directives_with_that_number_and_their_reports(
     assert ("report", world["cited"].pk) in found
     assert ("report", world["outside"].pk) not in found  # outside the scope
     assert ("report", world["worded"].pk) not in found  # "2019" holds no "05" directive
+
+
+# --- the unit filter keeps the unit's directives; the English address ------------------------
+
+def test_a_unit_filter_keeps_the_directives_assigned_below_it_or_issued_by_its_organs(client, world):
+    from organizations.models import Organ, OrganKind
+    from tests.factories import AssignmentFactory
+
+    tree = world["tree"]
+    a_bch = Organ.objects.create(key="a-bch", name="Ban Chấp hành Đảng bộ Khối A", kind=OrganKind.CENTRAL_COMMITTEE,
+                                 organization=tree["A"], symbol_code="ĐUK")
+    titled = "Về công tác thử nghiệm lọc theo đơn vị"
+    assigned_below = DirectiveFactory(title=f"{titled} một")
+    AssignmentFactory(directive=assigned_below, organization=tree["A1"])
+    issued_by_a = DirectiveFactory(issuer=a_bch, term=None, issue_date=dt.date(2019, 2, 1), title=f"{titled} hai")
+    elsewhere = DirectiveFactory(title=f"{titled} ba")
+    AssignmentFactory(directive=elsewhere, organization=tree["B1"])
+    above = DirectiveFactory(title=f"{titled} bốn")
+    AssignmentFactory(directive=above, organization=tree["ROOT"])
+
+    def directives(**filters) -> set[int]:
+        return {pk for kind, pk in hits(get(client, world["staff"], q="thu nghiem loc theo don vi", kind="directive",
+                                            **filters)) if kind == "directive"}
+
+    assert directives() == {assigned_below.pk, issued_by_a.pk, elsewhere.pk, above.pk}
+    assert directives(organization=tree["A"].pk) == {assigned_below.pk, issued_by_a.pk}
+    assert directives(organization=tree["A1"].pk) == {assigned_below.pk}
+    assert directives(organization=tree["A2"].pk) == set()
+    # The tab count agrees with the list.
+    counts = {c.kind: c.count for c in get(client, world["staff"], q="thu nghiem loc theo don vi",
+                                           organization=tree["A"].pk).context["results"].counts}
+    assert counts["directive"] == 2
+
+
+def test_search_in_english_is_a_permanent_redirect_keeping_the_query(client, world):
+    client.force_login(world["staff"])
+    response = client.get("/search/", {"q": "chỉ thị 05", "kind": "report", "page": "2"})
+    assert response.status_code == 301
+    assert response["Location"] == reverse("search") + "?q=ch%E1%BB%89+th%E1%BB%8B+05&kind=report&page=2"
+    assert client.get(response["Location"]).context["form"]["q"].value() == "chỉ thị 05"
+    bare = client.get("/search/")
+    assert (bare.status_code, bare["Location"]) == (301, reverse("search"))
+    assert client.post("/search/", {"q": "x"}).status_code == 405
