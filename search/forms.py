@@ -14,7 +14,7 @@ from meetings.models import ReportKind, ReportStatus
 from organizations.models import Organization
 from organizations.selectors import organizations_in_scope, scope_paths
 from resolutions.filters import query_int
-from resolutions.models import Directive
+from resolutions.models import Directive, directive_label
 from resolutions.widgets import speed_up
 
 from .query import MAX_QUERY
@@ -56,7 +56,13 @@ class SearchForm(forms.Form):
         unit = self.fields["organization"]
         unit.queryset = organizations_in_scope(user)
         unit.widget.choices = self._unit_choices(unit)
-        self.fields["directive"].queryset = Directive.objects.order_by("kind", "-issue_date", "number")
+        directive = self.fields["directive"]
+        directive.queryset = Directive.objects.order_by("kind", "-issue_date", "number")
+        # The list is drawn from tuples: two hundred model instances on every results page
+        # otherwise. The queryset still checks the value chosen.
+        directive.widget.choices = [("", directive.empty_label)] + [
+            (str(pk), directive_label(kind, symbol, title))
+            for pk, kind, symbol, title in directive.queryset.values_list("pk", "kind", "symbol", "title")]
         for field in self.fields.values():
             widget = field.widget
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
@@ -71,13 +77,16 @@ class SearchForm(forms.Form):
             return [("", field.empty_label)]
         base_depth = 1 if paths is None else min(len(p) for p in paths) // Organization.steplen
         field.base_depth = base_depth
-        orgs = list(field.queryset.filter(depth__lte=base_depth + ORG_CHOICE_DEPTH).order_by("path")[:ORG_CHOICE_LIMIT])
+        columns = ("pk", "depth", "short_name", "name")  # what label_from_instance reads, as tuples
+        orgs = list(field.queryset.filter(depth__lte=base_depth + ORG_CHOICE_DEPTH).order_by("path")
+                    .values_list(*columns)[:ORG_CHOICE_LIMIT])
         selected = query_int(self.data.get("organization")) if self.is_bound else None
-        if selected is not None and all(o.pk != selected for o in orgs):
-            extra = field.queryset.filter(pk=selected).first()
+        if selected is not None and all(o[0] != selected for o in orgs):
+            extra = field.queryset.filter(pk=selected).values_list(*columns).first()
             if extra is not None:
                 orgs.append(extra)
-        return [("", field.empty_label)] + [(str(o.pk), field.label_from_instance(o)) for o in orgs]
+        return [("", field.empty_label)] + [
+            (str(pk), f"{'— ' * max(depth - base_depth, 0)}{short_name or name}") for pk, depth, short_name, name in orgs]
 
     def values(self) -> dict:
         """The valid values (an invalid filter is left out rather than failing the search)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from organizations.text import fold, nfc
 
@@ -35,6 +36,11 @@ def shadow(text: str) -> str:
 
 
 def _pattern(terms: list[str]) -> re.Pattern[str] | None:
+    return _compiled(tuple(terms))
+
+
+@lru_cache(maxsize=64)
+def _compiled(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     parts = [r"\s+".join(re.escape(w) for w in term.split()) for term in terms if term.strip()]
     if not parts:
         return None
@@ -51,7 +57,8 @@ def excerpt(text: str, terms: list[str]) -> list[Run]:
     when nothing matches."""
     text = nfc(text)
     pattern = _pattern(terms)
-    found = pattern.search(shadow(text)) if pattern else None
+    folded = shadow(text) if pattern else ""
+    found = pattern.search(folded) if pattern else None
     if found is None:
         cut = text[:LEAD]
         return [Run(cut + ("…" if len(text) > LEAD else ""))] if cut else []
@@ -63,17 +70,18 @@ def excerpt(text: str, terms: list[str]) -> list[Run]:
     if end < len(text):
         space = text.rfind(" ", found.end(), end)
         end = space if space >= 0 else end
-    return _runs(text, terms, start, end)
+    return _runs(text, terms, start, end, folded)
 
 
-def _runs(text: str, terms: list[str], start: int, end: int | None) -> list[Run]:
+def _runs(text: str, terms: list[str], start: int, end: int | None, folded: str | None = None) -> list[Run]:
+    """``folded``: the shadow of the whole ``text`` when the caller has it (one fold per text)."""
     end = len(text) if end is None else end
     window = text[start:end]
     pattern = _pattern(terms)
     runs: list[Run] = [Run("…")] if start else []
     pos = 0
     if pattern:
-        for match in pattern.finditer(shadow(window)):
+        for match in pattern.finditer(folded[start:end] if folded is not None else shadow(window)):
             if match.start() > pos:
                 runs.append(Run(window[pos:match.start()]))
             runs.append(Run(window[match.start():match.end()], marked=True))

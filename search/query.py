@@ -20,6 +20,9 @@ from resolutions.resolver import find_directives
 MAX_QUERY = 200
 #: At most this many words and phrases are matched (each one is a condition of the query).
 MAX_TERMS = 8
+#: The shortest term a trigram index can look up (pg_trgm reads three characters at a time):
+#: a query of shorter terms only ("05", "Q1") would make PostgreSQL read the whole index.
+TRIGRAM = 3
 
 _QUOTED = re.compile(r"[\"“”„«»]([^\"“”„«»]*)[\"“”„«»]?")
 #: Characters that only separate words in a query (a symbol keeps its - / and .).
@@ -43,6 +46,17 @@ class ParsedQuery:
     @property
     def linked(self) -> list[int]:
         return self.linked_ids or self.directive_ids
+
+    @property
+    def indexable(self) -> bool:
+        """Whether a term is long enough for the trigram indexes (the others are then checked
+        on the rows those find)."""
+        return any(len(term) >= TRIGRAM for term in self.terms)
+
+    @property
+    def numbers(self) -> list[str]:
+        """The terms that are a number alone ("05"): read as a directive's number."""
+        return [term for term in self.terms if term.isdigit()]
 
     @property
     def empty(self) -> bool:

@@ -10,11 +10,13 @@ Why it is shaped like this:
   (``scope_q``), units by the same prefixes, people by a position held in them; directives
   are the shared register — with a unit filter, those assigned in the unit's subtree or
   issued by its organs. Counts are taken on those scoped queries, never before.
-* **Bounded work.** Each kind returns its best ``page × size`` rows (``LIMIT``) and a count
-  capped at :data:`COUNT_CAP` ("more than 1,000"): no query reads a whole table to count it.
+* **Bounded work.** Each way a row of a kind matches is read newest first and stops after
+  ``COUNT_CAP + 1`` rows (``search.ranking``): that window is both the count ("more than
+  200" beyond it) and the candidates that are ranked. No query reads or sorts a whole
+  table, and the words and the citations each use their own index.
 * **Ranking in SQL.** A score of boosts (a cited directive > a report linked to it or
-  quoting its symbol > a match in a title > a match in a body), then the newest first.
-  The lists of each kind are merged by score.
+  quoting its symbol > a match in a title > a match in a body), then the newest first,
+  over the window's rows. The lists of each kind are merged by score.
 """
 from __future__ import annotations
 
@@ -29,7 +31,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
-    QuerySet,
     TextField,
     Value,
     When,
@@ -42,9 +43,8 @@ from resolutions.models import Assignment, Directive, DirectiveAlias
 
 from .highlight import Run
 from .query import ParsedQuery
+from .ranking import COUNT_CAP, Source, Way, in_list, in_scope
 
-#: Counts stop here: beyond it the page says "more than 1,000".
-COUNT_CAP = 1000
 PAGE_SIZE = 20
 MAX_PAGE = COUNT_CAP // PAGE_SIZE
 #: Order of the kinds when scores tie (and of the tabs).
@@ -84,8 +84,15 @@ def _phrase(field_name: str, query: ParsedQuery) -> Q:
 # One query per kind: (matching rows, score, newest-first order)
 # --------------------------------------------------------------------------------------
 
-def _reports(user, query: ParsedQuery, filters: dict) -> tuple[QuerySet, object, list]:
-    qs = Report.objects.filter(scope_q(user, "organization"))
+def _linked_way(directive_ids: list[int]) -> Way:
+    """Reports linked to one of the directives: checked row by row down the newest reports
+    when many are, read from the links' directive index when few are."""
+    links = ImplementationLink.objects.filter(directive_id__in=directive_ids)
+    return Way(Q(Exists(links.filter(report=OuterRef("pk")))), in_list("pk", links.values("report_id")), members=links)
+
+
+def _reports(user, query: ParsedQuery, filters: dict) -> Source:
+    qs = Report.objects.all()
     if filters.get("organization"):
         qs = qs.filter(organization__path__startswith=filters["organization"].path)
     if filters.get("date_from"):
@@ -100,22 +107,30 @@ def _reports(user, query: ParsedQuery, filters: dict) -> tuple[QuerySet, object,
         qs = qs.filter(Exists(ImplementationLink.objects.filter(report=OuterRef("pk"), directive=filters["directive"])))
     linked = (Exists(ImplementationLink.objects.filter(report=OuterRef("pk"), directive_id__in=query.linked))
               if query.linked else Q(pk__in=[]))
-    quotes = Q(pk__in=[])
-    for key in query.symbol_keys:
-        quotes |= Q(search_text__contains=key)
+    quotes = [Q(search_text__contains=key) for key in query.symbol_keys]
+    # Each way of matching is its own window (search.ranking): the links of the cited
+    # directives and the words are answered by different indexes. A query that is only a
+    # citation is answered by the links — the citations of the reports' text resolved to
+    # directives (a report that quotes a symbol without implementing it was unlinked on
+    # purpose), not by the symbol's characters, which "154-NQ/TW" contains as well as "54-NQ/TW".
     if query.citation_only:
-        qs = qs.filter(Q(linked) | quotes)
+        ways = [_linked_way(query.linked)]
     else:
-        titled = (Exists(ImplementationLink.objects.filter(report=OuterRef("pk"), directive_id__in=query.titled_ids))
-                  if query.titled_ids else Q(pk__in=[]))
-        qs = qs.filter(_all_terms("search_text", query.terms) | Q(titled))
-    qs = qs.annotate(folded_title=Fold("title"))
-    score = _score((Q(linked), 60), (quotes, 40), (_all_terms("folded_title", query.terms), 20),
+        # Terms too short for the trigram index alone are not looked for in the reports'
+        # text (every report would be read); a number among them finds its directives'.
+        ways = [_all_terms("search_text", query.terms)] if query.indexable else []
+        if query.titled_ids:
+            ways.append(_linked_way(query.titled_ids))
+    quoted = Q(pk__in=[])
+    for condition in quotes:
+        quoted |= condition
+    score = _score((Q(linked), 60), (quoted, 40), (_all_terms("folded_title", query.terms), 20),
                    (_phrase("folded_title", query), 10), base=10)
-    return qs, score, ["-period_end", "-pk"]
+    return Source(qs, ways, score, ["-period_end", "-pk"], scope=in_scope(user), row_scope=scope_q(user, "organization"),
+                  universe=Report.objects.annotate(folded_title=Fold("title")), recency="period_end")
 
 
-def _meetings(user, query: ParsedQuery, filters: dict) -> tuple[QuerySet, object, list] | None:
+def _meetings(user, query: ParsedQuery, filters: dict) -> Source | None:
     if any(filters.get(name) for name in REPORT_FILTERS):
         return None
     qs = Meeting.objects.filter(scope_q(user, "organization"))
@@ -128,13 +143,14 @@ def _meetings(user, query: ParsedQuery, filters: dict) -> tuple[QuerySet, object
     linked = (Exists(ImplementationLink.objects.filter(report__meeting=OuterRef("pk"),
                                                        directive_id__in=query.linked))
               if query.linked else Q(pk__in=[]))
-    qs = qs.annotate(folded_title=Fold("title"))
-    qs = qs.filter(Q(linked)) if query.citation_only else qs.filter(_all_terms("folded_title", query.terms))
+    folded = {"folded_title": Fold("title")}
+    qs = qs.annotate(**folded)
+    way = Q(linked) if query.citation_only else _all_terms("folded_title", query.terms)
     score = _score((Q(linked), 50), (_phrase("folded_title", query), 10), base=20)
-    return qs, score, ["-date", "-pk"]
+    return Source(qs, [way], score, ["-date", "-pk"], universe=Meeting.objects.annotate(**folded))
 
 
-def _directives(user, query: ParsedQuery, filters: dict) -> tuple[QuerySet, object, list] | None:
+def _directives(user, query: ParsedQuery, filters: dict) -> Source | None:
     if any(filters.get(name) for name in REPORT_FILTERS):
         return None
     qs = Directive.objects.all()
@@ -149,36 +165,35 @@ def _directives(user, query: ParsedQuery, filters: dict) -> tuple[QuerySet, obje
         qs = qs.filter(issue_date__lte=filters["date_to"])
     cited = Q(pk__in=query.directive_ids) if query.directive_ids else Q(pk__in=[])
     if query.citation_only:
-        qs = qs.filter(cited)
+        way = cited
     else:
         aliased = Q(pk__in=DirectiveAlias.objects.filter(key__contains=query.key).values("directive_id"))
-        qs = qs.filter(cited | _all_terms("search_text", query.terms) | aliased)
+        way = cited | _all_terms("search_text", query.terms) | aliased
     score = _score((cited, 100), (_phrase("search_text", query), 10), base=20)
-    return qs, score, [F("issue_date").desc(nulls_last=True), "-pk"]
+    return Source(qs, [way], score, [F("issue_date").desc(nulls_last=True), "-pk"])
 
 
-def _units(user, query: ParsedQuery, filters: dict) -> tuple[QuerySet, object, list] | None:
+def _units(user, query: ParsedQuery, filters: dict) -> Source | None:
     if query.citation_only or filters.get("date_from") or filters.get("date_to") or any(
             filters.get(name) for name in REPORT_FILTERS):
         return None
     qs = organizations_in_scope(user)
     if filters.get("organization"):
         qs = qs.filter(path__startswith=filters["organization"].path)
-    qs = qs.filter(_all_terms("search_text", query.terms))
     score = _score((Q(search_text__startswith=query.key), 15), (_phrase("search_text", query), 10), base=20)
-    return qs, score, ["depth", "path"]
+    return Source(qs, [_all_terms("search_text", query.terms)], score, ["depth", "path"])
 
 
-def _people(user, query: ParsedQuery, filters: dict) -> tuple[QuerySet, object, list] | None:
+def _people(user, query: ParsedQuery, filters: dict) -> Source | None:
     if query.citation_only or filters.get("date_from") or filters.get("date_to") or any(
             filters.get(name) for name in REPORT_FILTERS):
         return None
     positions = Position.objects.filter(scope_q(user, "organization"), person=OuterRef("pk"))
     if filters.get("organization"):
         positions = positions.filter(organization__path__startswith=filters["organization"].path)
-    qs = Person.objects.filter(Exists(positions)).filter(_all_terms("search_text", query.terms))
+    qs = Person.objects.filter(Exists(positions))
     score = _score((Q(search_text__startswith=query.key), 15), (_phrase("search_text", query), 10), base=20)
-    return qs, score, ["full_name", "pk"]
+    return Source(qs, [_all_terms("search_text", query.terms)], score, ["full_name", "pk"])
 
 
 SOURCES = {"report": _reports, "meeting": _meetings, "directive": _directives, "unit": _units, "person": _people}
@@ -228,6 +243,9 @@ class ResultPage:
     number: int
     num_pages: int
 
+    #: The count beyond which the page says "more than …".
+    cap = COUNT_CAP
+
     @property
     def total(self) -> int:
         return sum(min(c.count, COUNT_CAP + 1) for c in self.counts if not self.kind or c.kind == self.kind)
@@ -268,11 +286,20 @@ TITLED_DIRECTIVES = 5
 
 def _with_titled_directives(query: ParsedQuery) -> ParsedQuery:
     """Add the directives whose title holds the query as a phrase: typing a directive's
-    title leads to the reports linked to it, which rank above reports merely sharing words."""
-    if query.citation_only or len(query.key.split()) < 2:
+    title leads to the reports linked to it, which rank above reports merely sharing words.
+    A query of short terms only (no trigram to look up) with a number in it ("05") is read
+    as directives' number instead: their reports are those linked to them."""
+    if query.citation_only:
         return query
-    titled = list(Directive.objects.filter(search_text__contains=query.key).order_by("-pk")
-                  .values_list("pk", flat=True)[:TITLED_DIRECTIVES])
+    if not query.indexable and query.numbers:
+        numbers = {form for n in query.numbers for form in (n, n.lstrip("0") or "0", n.zfill(2))}
+        titled = list(Directive.objects.filter(number__in=numbers).order_by("-pk")
+                      .values_list("pk", flat=True)[:TITLED_DIRECTIVES])
+    elif len(query.key.split()) < 2:
+        return query
+    else:
+        titled = list(Directive.objects.filter(search_text__contains=query.key).order_by("-pk")
+                      .values_list("pk", flat=True)[:TITLED_DIRECTIVES])
     if not titled:
         return query
     return replace(query, titled_ids=titled, linked_ids=list(dict.fromkeys(query.directive_ids + titled)))
@@ -287,7 +314,7 @@ def search(user, query: ParsedQuery, filters: dict, kind: str = "", page: int = 
     query = _with_titled_directives(query)
     built = {name: SOURCES[name](user, query, filters) for name in KINDS}
     built = {name: b for name, b in built.items() if b is not None}
-    counts = [KindCount(name, qs.order_by().values("pk")[:COUNT_CAP + 1].count()) for name, (qs, _s, _o) in built.items()]
+    counts = [KindCount(name, len(source.window())) for name, source in built.items()]
     shown = sum(min(c.count, COUNT_CAP) for c in counts if not kind or c.kind == kind)
     num_pages = max(1, min(MAX_PAGE, -(-shown // PAGE_SIZE)))
     page = min(page, num_pages)
@@ -296,8 +323,7 @@ def search(user, query: ParsedQuery, filters: dict, kind: str = "", page: int = 
     for count in counts:
         if not count.count or (kind and count.kind != kind):
             continue
-        qs, score, order = built[count.kind]
-        rows = qs.annotate(score=score).order_by("-score", *order).values_list("pk", "score")[:wanted]
+        rows = built[count.kind].ranked(wanted)
         rank = KINDS.index(count.kind)
         ranked.extend((-row_score, rank, i, count.kind, pk) for i, (pk, row_score) in enumerate(rows))
     ranked.sort()

@@ -231,6 +231,49 @@ def test_a_citation_query_marks_the_symbol_not_its_words(client, world):
     assert "<mark>Chi</mark>" not in html and "<mark>Chỉ</mark>" not in html
 
 
+# --- the bounded windows ------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed", ["chi dao sau sat", "bao cao", "05-CT/TW", "phong cach Ho Chi Minh", "khoa hoc"])
+def test_the_hits_are_the_same_whichever_way_the_window_is_read(client, world, monkeypatch, typed):
+    """Common ways are read newest first in recent slices, rare ones from their own index or
+    list (search.ranking): on PostgreSQL both must give the page the same hits and counts."""
+    from search import ranking
+
+    def page():
+        results = get(client, world["staff"], q=typed).context["results"]
+        return [(h.kind, h.pk) for h in results.hits], [(c.kind, c.count) for c in results.counts]
+
+    monkeypatch.setattr(ranking, "RARE", 0.0)
+    monkeypatch.setattr(ranking, "FEW", 0)
+    as_common = page()
+    monkeypatch.setattr(ranking, "RARE", 2.0)
+    monkeypatch.setattr(ranking, "FEW", 10**9)
+    as_rare = page()
+    assert as_common == as_rare
+    assert as_common[0], "the query finds something"
+
+
+def test_a_window_stops_at_its_size_and_keeps_the_newest_matches(client, world, monkeypatch):
+    from search import ranking
+
+    monkeypatch.setattr(ranking, "WINDOW", 4)
+    a1b = world["tree"]["A1b"]
+    made = [report(a1b, f"Báo cáo kiểm tra {i}", "Nội dung kiểm tra giám sát.",
+                   period_start=dt.date(2019, i, 1), period_end=dt.date(2019, i, 28)) for i in range(1, 7)]
+    results = get(client, world["staff"], q="kiem tra giam sat", kind="report").context["results"]
+    counts = {c.kind: c.count for c in results.counts}
+    assert counts["report"] == 4  # six match; the window read four
+    assert [h.pk for h in results.hits] == [r.pk for r in reversed(made[-4:])]
+
+
+def test_a_number_alone_finds_the_directives_with_that_number_and_their_reports(client, world):
+    found = hits(get(client, world["staff"], q="05"))
+    assert ("directive", world["ct05"].pk) in found
+    assert ("report", world["cited"].pk) in found
+    assert ("report", world["outside"].pk) not in found  # outside the scope
+    assert ("report", world["worded"].pk) not in found  # "2019" holds no "05" directive
+
+
 # --- the unit filter keeps the unit's directives; the English address ------------------------
 
 def test_a_unit_filter_keeps_the_directives_assigned_below_it_or_issued_by_its_organs(client, world):
