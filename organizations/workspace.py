@@ -74,6 +74,8 @@ class UnitRow:
     children: int = 0
     people: int = 0
     reports: int = 0
+    #: Meeting and document numbers missing or repeated within a term (``meetings.numbering``).
+    numbering: int = 0
     successors: list[Organization] = field(default_factory=list)
     #: Children drawn under this row (only along an opened path), and whether more remain.
     child_rows: list[UnitRow] | None = None
@@ -110,12 +112,14 @@ def unit_rows(user, orgs: list[Organization], *, show_closed: bool) -> list[Unit
     ids = [o.pk for o in orgs]
     people = _people_in_post(ids, today)
     reports = count_for("reports", ids)
+    numbering = count_for("numbering_issues", ids)
     children = _child_counts(orgs, today, show_closed)
     closed = [o for o in orgs if not o.is_active]
     successors = _visible_successors(user, closed)
     endings = _endings(closed)
     rows = [UnitRow(org=o, children=children.get(o.path, 0), people=people.get(o.pk, 0),
-                    reports=reports.get(o.pk, 0), successors=successors.get(o.pk, []), ending=endings.get(o.pk, ""))
+                    reports=reports.get(o.pk, 0), numbering=numbering.get(o.pk, 0),
+                    successors=successors.get(o.pk, []), ending=endings.get(o.pk, ""))
             for o in orgs]
     for row in rows:
         # Units carried along below a moved or merged unit have no event of their own: their

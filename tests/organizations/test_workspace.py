@@ -418,3 +418,17 @@ def test_a_successor_typed_anew_replaces_the_one_ticked_before(client, tree, adm
     data = {"effective": "01/07/2025", "reason": REASON, "successor": tree["A1a"].pk, "step": "apply"}
     assert post_previewed(client, close, {**data, "successor_q": "A2"}).status_code == 302
     assert list(reload(tree["A1b"]).successors.all()) == [tree["A2"]]
+
+
+def test_units_with_numbering_gaps_or_repeats_are_flagged(client, tree, admin_root):
+    """Meeting 16 after 14 in one term: the unit's row says so and leads to its page."""
+    from meetings.models import Meeting, MeetingKind
+    from organizations.models import Term
+
+    term = Term.objects.create(organization=tree["A"], ordinal=2, start_year=2015, end_year=2020)
+    for n, day in ((14, dt.date(2019, 3, 1)), (16, dt.date(2019, 9, 1))):
+        Meeting.objects.create(organization=tree["A"], term=term, kind=MeetingKind.PLENUM, sequence=n, date=day,
+                               title=f"Hội nghị lần thứ {n}")
+    page = client.get(WS, {"open": tree["A"].pk}).content.decode()
+    assert 'data-testid="numbering-A"' in page and "numbers missing or repeated" in page
+    assert 'data-testid="numbering-B"' not in page
