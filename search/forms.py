@@ -19,6 +19,15 @@ from resolutions.widgets import speed_up
 
 from .query import MAX_QUERY
 
+#: One hit's kind, as its badge says it (the tabs above say the plural).
+KIND_LABELS = {
+    "report": _("Report"),
+    "meeting": _("Meeting"),
+    "directive": _("Directive"),
+    "unit": _("Unit"),
+    "person": _("Person"),
+}
+
 KIND_CHOICES = [
     ("report", _("Reports")),
     ("meeting", _("Meetings")),
@@ -88,6 +97,15 @@ class SearchForm(forms.Form):
         return [("", field.empty_label)] + [
             (str(pk), f"{'— ' * max(depth - base_depth, 0)}{short_name or name}") for pk, depth, short_name, name in orgs]
 
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            # Both dates are kept in the boxes; the range is left out of the search.
+            self.add_error("date_to", _("The end date is before the start date."))
+            self.add_error("date_from", _("The start date is after the end date."))
+        return data
+
     def values(self) -> dict:
         """The valid values (an invalid filter is left out rather than failing the search)."""
         self.is_valid()
@@ -96,6 +114,8 @@ class SearchForm(forms.Form):
 
     @property
     def filtered(self) -> bool:
-        """Whether a filter beyond the query and the tab is set (the filter panel opens)."""
+        """Whether a filter beyond the query and the tab is set or refused (the filter panel
+        opens: a refused filter's message must be seen, not folded away)."""
         values = self.values()
-        return any(values.get(name) for name in self.fields if name not in ("q", "kind"))
+        filters = [name for name in self.fields if name not in ("q", "kind")]
+        return any(values.get(name) for name in filters) or any(name in self.errors for name in filters)

@@ -25,6 +25,9 @@ MAX_TERMS = 8
 TRIGRAM = 3
 
 _QUOTED = re.compile(r"[\"“”„«»]([^\"“”„«»]*)[\"“”„«»]?")
+#: Full-width Latin letters, digits and signs ("ＣＴ ０５", typed with an East Asian input
+#: method) are their ASCII selves in a query; the ideographic space is a space.
+_FULL_WIDTH = {**{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}, 0x3000: " "}
 #: Characters that only separate words in a query (a symbol keeps its - / and .).
 _SEPARATORS = re.compile(r"[,;:!?()\[\]{}<>*+=|\\`~^]+")
 
@@ -81,7 +84,7 @@ def split_terms(text: str) -> list[str]:
 
 def parse(text: str) -> ParsedQuery:
     """Fold ``text`` and resolve the directives it cites (one bounded set of register reads)."""
-    raw = " ".join((text or "").split())[:MAX_QUERY]
+    raw = " ".join((text or "").translate(_FULL_WIDTH).split())[:MAX_QUERY]
     query = ParsedQuery(raw=raw, key=search_key(raw), terms=split_terms(raw))
     if not query.key:
         return query

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from resolutions.filters import query_int
 
 from . import selectors
-from .forms import KIND_CHOICES, SearchForm
+from .forms import KIND_CHOICES, KIND_LABELS, SearchForm
 from .query import parse
 
 
@@ -24,7 +24,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "search/results.html", {
         "form": form, "results": results, "page_obj": results,
         "tabs": [(c.kind, labels[c.kind], c) for c in results.counts],
-        "kind_labels": labels, "searched": bool(query.raw), "filters_open": form.filtered,
+        "kind_labels": KIND_LABELS, "searched": bool(query.raw), "filters_open": form.filtered,
     })
 
 

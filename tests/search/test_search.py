@@ -109,7 +109,8 @@ def test_phrase_in_quotes_must_appear_together(client, world):
 
 # --- symbols ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("typed", ["05-CT/TW", "CT 05", "05/CT-TW", "chỉ thị số 05-CT/TW", "05-CT/TƯ", "chi thi 05"])
+@pytest.mark.parametrize("typed", ["05-CT/TW", "CT 05", "05/CT-TW", "chỉ thị số 05-CT/TW", "05-CT/TƯ", "chi thi 05",
+                                   "ＣＴ　０５"])
 def test_a_citation_in_any_form_leads_to_the_directive_then_its_reports(client, world, typed):
     found = hits(get(client, world["staff"], q=typed))
     assert found[0] == ("directive", world["ct05"].pk)
@@ -148,6 +149,26 @@ def test_a_unit_filter_outside_the_scope_is_refused(client, world):
     response = get(client, world["staff"], q="chi dao sau sat", organization=world["tree"]["B1"].pk)
     assert ("report", world["outside"].pk) not in hits(response)
     assert response.context["form"].errors.get("organization")
+
+
+@pytest.mark.parametrize("bad", [{"organization": "999999"}, {"date_from": "notadate"}, {"directive": "abc"},
+                                 {"status": "zzz"}, {"date_from": "2020-02-01", "date_to": "2020-01-01"}])
+def test_a_refused_filter_is_said_in_the_open_filter_panel_and_the_dates_typed_stay(client, world, bad):
+    response = get(client, world["staff"], q="chi dao sau sat", **bad)
+    html = response.content.decode()
+    panel = html[html.index('<details class="mt-2 search-filters"'):]
+    assert panel.split(">", 1)[0].endswith(" open"), "the panel with the message is folded away"
+    assert 'role="alert"' in panel.split("</details>", 1)[0]
+    assert ("report", world["worded"].pk) in hits(response)  # the search itself still answers
+    for name, value in bad.items():
+        if name.startswith("date"):  # what was typed stays in its box, to be corrected
+            assert f'value="{value}"' in panel
+
+
+def test_each_hit_says_its_kind_in_the_singular(client, world):
+    html = get(client, world["staff"], q="chi dao sau sat").content.decode()
+    assert '<span class="badge text-bg-secondary">Report</span>' in html
+    assert '<span class="badge text-bg-secondary">Reports</span>' not in html
 
 
 def test_a_user_without_a_role_finds_only_the_register(client, world):
