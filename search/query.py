@@ -62,6 +62,12 @@ class ParsedQuery:
         return [term for term in self.terms if term.isdigit()]
 
     @property
+    def by_number(self) -> bool:
+        """A query of terms too short to look up with a number among them ("05"): it names
+        the directives with that number, as a citation would."""
+        return not self.indexable and bool(self.numbers)
+
+    @property
     def empty(self) -> bool:
         return not self.terms and not self.directive_ids
 

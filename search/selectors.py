@@ -163,7 +163,9 @@ def _directives(user, query: ParsedQuery, filters: dict) -> Source | None:
         qs = qs.filter(issue_date__gte=filters["date_from"])
     if filters.get("date_to"):
         qs = qs.filter(issue_date__lte=filters["date_to"])
-    cited = Q(pk__in=query.directive_ids) if query.directive_ids else Q(pk__in=[])
+    # A number alone names its directives as a citation does: they lead the list.
+    leading = query.directive_ids + (query.titled_ids if query.by_number else [])
+    cited = Q(pk__in=leading) if leading else Q(pk__in=[])
     if query.citation_only:
         way = cited
     else:
@@ -291,7 +293,7 @@ def _with_titled_directives(query: ParsedQuery) -> ParsedQuery:
     as directives' number instead: their reports are those linked to them."""
     if query.citation_only:
         return query
-    if not query.indexable and query.numbers:
+    if query.by_number:
         numbers = {form for n in query.numbers for form in (n, n.lstrip("0") or "0", n.zfill(2))}
         titled = list(Directive.objects.filter(number__in=numbers).order_by("-pk")
                       .values_list("pk", flat=True)[:TITLED_DIRECTIVES])
