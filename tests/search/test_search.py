@@ -165,6 +165,21 @@ def test_a_refused_filter_is_said_in_the_open_filter_panel_and_the_dates_typed_s
             assert f'value="{value}"' in panel
 
 
+def test_filters_without_words_lead_to_the_report_list_with_those_filters(client, world):
+    unit = world["tree"]["A1a"]
+    response = get(client, world["staff"], organization=unit.pk, directive=world["ct05"].pk,
+                   date_from="2019-01-01", report_kind="zzz")
+    html = response.content.decode()
+    assert 'data-testid="browse-reports"' in html
+    link = html.split('data-testid="browse-reports"', 1)[1].split('href="', 1)[1].split('"', 1)[0]
+    listed = client.get(link.replace("&amp;", "&"))
+    assert listed.status_code == 200
+    assert world["cited"].title in listed.content.decode()  # the report of A1a implementing 05-CT/TW
+    assert world["worded"].title not in listed.content.decode()  # same unit, no link to it
+    assert "kind=" not in link  # the refused filter is not carried along
+    assert 'data-testid="browse-reports"' not in get(client, world["staff"]).content.decode()
+
+
 def test_each_hit_says_its_kind_in_the_singular(client, world):
     html = get(client, world["staff"], q="chi dao sau sat").content.decode()
     assert '<span class="badge text-bg-secondary">Report</span>' in html
