@@ -13,6 +13,10 @@ def _count_in_subtree(model, path: str) -> int:
     return model.objects.filter(organization__path__startswith=path).count()
 
 
+def _count_dated(model, ids: list[int], since: dict | None, before: dict | None) -> int:
+    return model.objects.filter(organization_id__in=ids, **(since or before or {})).count()
+
+
 class MeetingsConfig(AppConfig):
     name = "meetings"
     default_auto_field = "django.db.models.BigAutoField"
@@ -22,6 +26,7 @@ class MeetingsConfig(AppConfig):
         # The tree workspace and reorganisation previews count reports and meetings per unit
         # without organizations importing meetings (organizations ← resolutions ← meetings).
         from organizations.hooks import (
+            register_dated_counter,
             register_subtree_counter,
             register_succession_handler,
             register_unit_counter,
@@ -39,6 +44,13 @@ class MeetingsConfig(AppConfig):
         register_unit_counter("meetings", _("Meetings"), lambda ids: _count_by_unit(Meeting, ids))
         register_subtree_counter("reports", _("Reports"), lambda path: _count_in_subtree(Report, path))
         register_subtree_counter("meetings", _("Meetings"), lambda path: _count_in_subtree(Meeting, path))
+        # The rule of meetings.succession (a report for a period starting on or after a
+        # reorganisation's date goes with the unit that carries the work on), and what an edited
+        # start or end date of a unit would leave outside its existence.
+        register_dated_counter("reports", lambda ids, since, before: _count_dated(
+            Report, ids, since and {"period_start__gte": since}, before and {"period_end__lt": before}))
+        register_dated_counter("meetings", lambda ids, since, before: _count_dated(
+            Meeting, ids, since and {"date__gte": since}, before and {"date__lt": before}))
         # Gaps and repeats in the numbering of meetings and documents, per term: a section of
         # the unit's page, and a figure the tree workspace can flag units with.
         register_unit_panel("numbering", numbering.unit_panel)

@@ -20,6 +20,7 @@ from organizations.selectors import (
     scope_q,
     subtree_counts,
 )
+from organizations.workspace import with_endings
 
 from .filters import ReportFilter
 from .history import HistoryEntry, history
@@ -68,7 +69,7 @@ def home_summary(user) -> HomeSummary:
               .order_by("-period_end", "-id")[:HOME_REPORTS])
     return HomeSummary(
         organization=org,
-        children=list(organization_children(org)),
+        children=with_endings(user, list(organization_children(org))),
         kind_counts=[(label, counts[value]) for value, label in OrgKind.choices if counts.get(value)],
         latest_reports=list(latest),
     )

@@ -98,6 +98,27 @@ def subtree_counters() -> list[SubtreeCounter]:
     return list(_SUBTREE_COUNTERS.values())
 
 
+#: ``count(ids, since, before)``: how many of these units' own rows are *for* the time from
+#: ``since`` on (a report whose period starts then or later, a meeting held then or later) or,
+#: with ``before``, for the time before it (a report whose period ends earlier). What a
+#: reorganisation dated ``since`` hands on with the units that carry the work, and what an
+#: edited start or end date would leave outside the unit's existence.
+_DATED_COUNTERS: dict[str, Callable[[list[int], dt.date | None, dt.date | None], int]] = {}
+
+
+def register_dated_counter(key: str, count: Callable[[list[int], dt.date | None, dt.date | None], int]) -> None:
+    _DATED_COUNTERS[key] = count
+
+
+def count_dated(key: str, ids: Iterable[int], *, since: dt.date | None = None, before: dt.date | None = None) -> int:
+    """One registered dated count (exactly one of ``since`` and ``before``); unregistered counts 0."""
+    counter = _DATED_COUNTERS.get(key)
+    ids = list(ids)
+    if counter is None or not ids:
+        return 0
+    return counter(ids, since, before)
+
+
 def count_in_subtree(key: str, path: str) -> int:
     """One registered subtree count for the tree path prefix ``path``; unregistered counts 0."""
     counter = _SUBTREE_COUNTERS.get(key)

@@ -178,10 +178,13 @@ class LineageLink:
     unit: Organization
     event: Reorganisation | None
     visible: bool
+    #: The day the change took effect when no reorganisation names this pair (a unit carried
+    #: along below the one moved or merged): the day after the earlier unit ended.
+    since: dt.date | None = None
 
     @property
     def effective(self):
-        return self.event.effective if self.event else self.unit.valid_from
+        return self.event.effective if self.event else self.since
 
 
 def lineage(user, org: Organization) -> tuple[list[LineageLink], list[LineageLink]]:
@@ -190,12 +193,15 @@ def lineage(user, org: Organization) -> tuple[list[LineageLink], list[LineageLin
     Units outside the user's scope are named (the history would not read otherwise) but not
     linked: their pages stay a 404.
     """
-    def links(units, events_of) -> list[LineageLink]:
+    def links(units, events_of, since) -> list[LineageLink]:
         out = []
         for unit in units:
             event = events_of.get(unit.pk)
-            out.append(LineageLink(unit, event, can_access(user, unit)))
+            out.append(LineageLink(unit, event, can_access(user, unit), since(unit)))
         return sorted(out, key=lambda link: (link.effective or dt.date.min, link.unit.name))
+
+    def after(day: dt.date | None) -> dt.date | None:
+        return day + dt.timedelta(days=1) if day else None
 
     preds = list(Organization.objects.filter(successors=org))
     succs = list(org.successors.all())
@@ -207,4 +213,5 @@ def lineage(user, org: Organization) -> tuple[list[LineageLink], list[LineageLin
     for event in Reorganisation.objects.filter(sources=org).prefetch_related("targets"):
         for target in event.targets.all():
             by_succ.setdefault(target.pk, event)
-    return links(preds, by_pred), links(succs, by_succ)
+    return (links(preds, by_pred, lambda pred: after(pred.valid_to) or org.valid_from),
+            links(succs, by_succ, lambda succ: succ.valid_from or after(org.valid_to)))

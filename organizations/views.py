@@ -20,6 +20,7 @@ from .selectors import (
     subtree_counts,
 )
 from .text import clean_line
+from .workspace import with_endings
 
 #: Search results shown at once; the tree is large, a narrower query is the way to more.
 SEARCH_LIMIT = 50
@@ -46,7 +47,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Breadcrumbs show only the ancestors the user may open: a cell's staff never see links
     # to units above their role.
     crumbs = [a for a in ancestors(org) if can_access(request.user, a)]
-    children = list(organization_children(org))
+    children = with_endings(request.user, list(organization_children(org)))
     predecessors, successors = lineage(request.user, org)
     return render(request, "organizations/organization_detail.html", {
         "predecessors": predecessors, "successors": successors,

@@ -132,6 +132,16 @@ def unit_rows(user, orgs: list[Organization], *, show_closed: bool) -> list[Unit
     return rows
 
 
+def with_endings(user, orgs: list[Organization]) -> list[Organization]:
+    """``orgs`` with, on each closed one, ``ending_row``: how it ended ("merged into …",
+    "transferred under …") for lists of units drawn elsewhere than the workspace — a merged
+    unit listed as "dissolved" tells the wrong story."""
+    closed = [o for o in orgs if not o.is_active]
+    for row in unit_rows(user, closed, show_closed=True):
+        row.org.ending_row = row
+    return orgs
+
+
 def _endings(closed: list[Organization]) -> dict[int, str]:
     """The kind of reorganisation each closed unit ended by (one query)."""
     if not closed:

@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..hooks import Succession, count_for, run_succession_handlers
+from ..hooks import Succession, count_dated, count_for, run_succession_handlers
 from ..models import Organization, OrgKind, Reorganisation, ReorganisationKind, Role
 from ..text import clean_line, clean_text
 from .common import _require_admin, _require_below_own_role
@@ -30,6 +30,11 @@ from .succession import ONE_DAY, carry_subtree, end_unit, subtree_valid_on
 from .tree import organization_create
 
 REASON_MAX = 2000
+#: The earliest effective date: no Party organisation predates the Party (founded 3-2-1930).
+EARLIEST = dt.date(1930, 1, 1)
+#: How far ahead a change may be recorded: decisions are announced weeks or months before
+#: they take effect, not years.
+AHEAD = dt.timedelta(days=366)
 #: Units one reorganisation may name (merged units, split parts): bounded like every parameter.
 MAX_UNITS = 50
 
@@ -85,6 +90,16 @@ def plan_digest(plan: Plan) -> str:
 
 def _day(day: dt.date) -> str:
     return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def _check_effective(effective: dt.date) -> None:
+    """A date a reorganisation can really take effect on (not year 1, not year 9999)."""
+    from django.utils import timezone
+
+    latest = timezone.localdate() + AHEAD
+    if not isinstance(effective, dt.date) or not EARLIEST <= effective <= latest:
+        raise ValidationError({"effective": _("Choose an effective date between %(first)s and %(last)s.") % {
+            "first": _day(EARLIEST), "last": _day(latest)}})
 
 
 def _clean_reason(reason: str) -> str:
@@ -163,22 +178,36 @@ def _subtree_ids(unit: Organization) -> list[int]:
     return list(Organization.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
 
 
-def _reports_in(units: list[Organization]) -> int:
-    ids = [pk for u in units for pk in _subtree_ids(u)]
-    return sum(count_for("reports", ids).values())
+def _subtree_ids(unit: Organization) -> list[int]:
+    return list(Organization.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
 
 
 def _roles_at(units: list[Organization]) -> int:
     return Role.objects.filter(organization__in=units).count()
 
 
-def _history_effects(plan: Plan, units: list[Organization]) -> None:
-    reports = _reports_in(units)
-    plan.counts["reports"] = reports
+def _history_effects(plan: Plan, units: list[Organization], handed_on: list[Organization] | None = None) -> None:
+    """Say what happens to the reports of ``units`` (their subtrees): those for periods before
+    the date stay where they were filed; those for periods from it go with the units in
+    ``handed_on`` (their subtrees) to the units that carry the work on (``meetings.succession``),
+    and stay where they are elsewhere (a split's own unit: which part they belong to is for a
+    person to say; a dissolution without successor)."""
+    ids = [pk for u in units for pk in _subtree_ids(u)]
+    total = sum(count_for("reports", ids).values())
+    handed_ids = [pk for u in handed_on or [] for pk in _subtree_ids(u)]
+    later = count_dated("reports", handed_ids, since=plan.effective)
+    stay = total - later
+    plan.counts["reports"] = stay
+    plan.counts["reports_handed_on"] = later
     plan.effects.append(ngettext(
         "%(n)s report stays with the units as they were: periods before %(day)s are summarised as the tree was.",
         "%(n)s reports stay with the units as they were: periods before %(day)s are summarised as the tree was.",
-        reports) % {"n": reports, "day": _day(plan.effective)})
+        stay) % {"n": stay, "day": _day(plan.effective)})
+    if later:
+        plan.effects.append(ngettext(
+            "%(n)s report for a period from %(day)s on goes to the unit that carries the work on.",
+            "%(n)s reports for periods from %(day)s on go to the units that carry the work on.",
+            later) % {"n": later, "day": _day(plan.effective)})
 
 
 # --- plans -----------------------------------------------------------------------------------
@@ -186,6 +215,7 @@ def _history_effects(plan: Plan, units: list[Organization]) -> None:
 @transaction.atomic
 def plan_move(*, actor, unit: Organization, new_parent: Organization, effective: dt.date, reason: str) -> Plan:
     """Transfer a unit (with everything below it) under another parent from ``effective``."""
+    _check_effective(effective)
     unit, new_parent = _fresh(unit), _fresh(new_parent)
     reason = _clean_reason(reason)
     _require_admin(actor, unit)
@@ -193,6 +223,10 @@ def plan_move(*, actor, unit: Organization, new_parent: Organization, effective:
     if unit.valid_to is not None and unit.valid_to < effective:
         raise ValidationError({"effective": _("“%(unit)s” already ended on %(day)s.") % {
             "unit": unit, "day": _day(unit.valid_to)}})
+    if unit.valid_from is not None and unit.valid_from > effective:
+        # On its first day a move is a correction of where it was created; before it, nothing.
+        raise ValidationError({"effective": _("“%(unit)s” only starts on %(day)s: choose a later date.") % {
+            "unit": unit, "day": _day(unit.valid_from)}})
     _check_target(actor, new_parent, effective, [unit])
     if Organization.objects.get_parent(unit) == new_parent:
         raise ValidationError({"target": _("“%(unit)s” is already under “%(parent)s”.") % {
@@ -209,7 +243,7 @@ def plan_move(*, actor, unit: Organization, new_parent: Organization, effective:
     if unit.valid_from is None or unit.valid_from < effective:
         plan.effects.append(_("Its place before %(day)s is kept in its history; its roles, posts held on that date, "
                               "running terms and assignments carry on in the new place.") % {"day": _day(effective)})
-        _history_effects(plan, [unit])
+        _history_effects(plan, [unit], handed_on=[unit])
     return plan
 
 
@@ -218,6 +252,7 @@ def plan_merge(*, actor, sources: list[Organization], effective: dt.date, reason
                into: Organization | None = None, new_unit: NewUnit | None = None,
                new_parent: Organization | None = None) -> Plan:
     """Merge units into one existing unit (``into``) or into a new one (``new_unit`` under ``new_parent``)."""
+    _check_effective(effective)
     reason = _clean_reason(reason)
     sources = [_fresh(s) for s in sources]
     if len(sources) < (1 if into is not None else 2) or (into is None and new_unit is None):
@@ -254,13 +289,14 @@ def plan_merge(*, actor, sources: list[Organization], effective: dt.date, reason
                                      "%(n)s units below them go to “%(successor)s” from %(day)s.", moving)
                             % {"n": moving, "successor": successor, "day": _day(effective)})
     _role_effect(plan, sources)
-    _history_effects(plan, sources)
+    _history_effects(plan, sources, handed_on=sources)
     return plan
 
 
 @transaction.atomic
 def plan_split(*, actor, unit: Organization, parts: list[SplitPart], effective: dt.date, reason: str) -> Plan:
     """Split a unit into several successors, each taking the children chosen for it."""
+    _check_effective(effective)
     reason = _clean_reason(reason)
     unit = _fresh(unit)
     _check_source(actor, unit, effective)
@@ -308,7 +344,7 @@ def plan_split(*, actor, unit: Organization, parts: list[SplitPart], effective: 
     plan.counts.update(units=sum(len(subtree_valid_on(c, effective)) for c in children.values()),
                        roles=_roles_at([unit]))
     _role_effect(plan, [unit])
-    _history_effects(plan, [unit])
+    _history_effects(plan, [unit], handed_on=list(children.values()))
     return plan
 
 
@@ -320,6 +356,7 @@ def plan_dissolve(*, actor, unit: Organization, effective: dt.date, reason: str,
         plan = plan_merge(actor=actor, sources=[unit], into=successor, effective=effective, reason=reason)
         plan.kind = ReorganisationKind.DISSOLVE
         return plan
+    _check_effective(effective)
     reason = _clean_reason(reason)
     unit = _fresh(unit)
     _check_source(actor, unit, effective)

@@ -6,9 +6,12 @@ import datetime as dt
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..actors import is_operator
+from ..hooks import count_dated
 from ..models import Organization
 from ..text import clean_line
 from .common import _clean_org_fields, _require_admin, _require_below_own_role
@@ -50,10 +53,35 @@ def organization_update(*, actor, organization: Organization, successors: list[O
     for name, value in _clean_org_fields(fields).items():
         setattr(org, name, value)
     org.full_clean(exclude=["path", "depth", "numchild"])
+    if set(fields) & {"valid_from", "valid_to"}:
+        _check_work_within(org)
     org.save()
     if successors is not None:
         _set_successors(actor, org, successors)
     return org
+
+
+def _check_work_within(org: Organization) -> None:
+    """Refuse start or end dates that would leave the unit's own reports or meetings outside
+    its existence (they were filed for a unit that, by the new dates, did not exist)."""
+    errors = {}
+    for name, day, when in (("valid_from", org.valid_from, "before"),
+                            ("valid_to", org.valid_to and org.valid_to + dt.timedelta(days=1), "since")):
+        if day is None:
+            continue
+        n = count_dated("reports", [org.pk], **{when: day}) + count_dated("meetings", [org.pk], **{when: day})
+        if n and name == "valid_from":
+            errors[name] = ngettext(
+                "%(n)s report or meeting of this unit is for a time before %(day)s: choose an earlier date.",
+                "%(n)s reports or meetings of this unit are for a time before %(day)s: choose an earlier date.",
+                n) % {"n": n, "day": date_format(day, "SHORT_DATE_FORMAT")}
+        elif n:
+            errors[name] = ngettext(
+                "%(n)s report or meeting of this unit is for a time after %(day)s: choose a later date.",
+                "%(n)s reports or meetings of this unit are for a time after %(day)s: choose a later date.",
+                n) % {"n": n, "day": date_format(org.valid_to, "SHORT_DATE_FORMAT")}
+    if errors:
+        raise ValidationError(errors)
 
 
 def _set_successors(actor, org: Organization, successors: list[Organization]) -> None:

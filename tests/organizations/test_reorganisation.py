@@ -90,7 +90,9 @@ def test_transfer_keeps_the_past_under_the_old_parent_and_the_future_under_the_n
     t, admin = world["t"], world["admin_root"]
     plan = plan_move(actor=admin, unit=t["A1"], new_parent=t["B"], effective=EFFECTIVE, reason="QĐ 12-QĐ/TU")
     text = " ".join(plan.effects)
-    assert "2 units below it go along" in text and "3 reports stay with the units as they were" in text
+    assert "2 units below it go along" in text and "1 report stays with the units as they were" in text
+    # What the preview says is what happens below: October's report stays, November's two go on.
+    assert "2 reports for periods from 01/11/2019 on go to the units that carry the work on" in text
     assert Organization.objects.get(pk=t["A1"].pk).valid_to is None  # a preview changes nothing
 
     event = reorganise(actor=admin, plan=plan)
@@ -243,6 +245,11 @@ def test_bad_plans_say_why_and_change_nothing(world):
         plan_move(actor=admin, unit=t["A"], new_parent=t["A1"], effective=EFFECTIVE, reason="vòng lặp")
     with pytest.raises(ValidationError):
         plan_merge(actor=admin, sources=[t["A1"], t["A1a"]], into=t["B1"], effective=EFFECTIVE, reason="lồng nhau")
+    # A move dated before the unit existed (it would keep no history of a place it never had).
+    Organization.objects.filter(pk=t["A1b"].pk).update(valid_from=dt.date(2019, 6, 1))
+    with pytest.raises(ValidationError) as err:
+        plan_move(actor=admin, unit=t["A1b"], new_parent=t["A2"], effective=dt.date(2019, 5, 1), reason="trước khi có")
+    assert "only starts on 01/06/2019" in str(err.value)
     assert not Reorganisation.objects.exists()
     assert Organization.objects.filter(valid_to__isnull=False).count() == 0
 

@@ -96,3 +96,45 @@ def test_a_change_edited_after_its_preview_is_previewed_again_not_applied(tree, 
     text = page.content.decode()
     assert page.status_code == 200 and "not the one previewed" in text and "31/07/2025" in text
     assert Organization.objects.get(pk=tree["A2"].pk).valid_to is None and not Reorganisation.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["0001-01-01", "9999-12-31", "1929-12-31"])
+def test_an_impossible_effective_date_is_refused_on_every_page_with_the_form_kept(tree, admin, typed):
+    """Year 1 once crashed the pages (the day before it does not exist); year 9999 was taken."""
+    pages = [
+        (reverse("organization-merge", args=[tree["A2"].pk]), merge_data(into="A1", effective=typed)),
+        (reverse("organization-split", args=[tree["A1"].pk]),
+         {"part1_code": "A1-X", "part1_name": "Đảng bộ X", "part1_kind": OrgKind.GRASSROOTS, "part2_into": "A2",
+          f"child_{tree['A1a'].pk}": "1", f"child_{tree['A1b'].pk}": "2", "effective": typed,
+          "reason": "Chia tách", "step": "preview"}),
+        (reverse("organization-workspace-close", args=[tree["A2"].pk]),
+         {"reason": "Giải thể", "effective": typed, "successor_q": "A1", "step": "preview"}),
+        (reverse("organization-workspace-move", args=[tree["A1b"].pk]),
+         {"parent": tree["A2"].pk, "effective": typed, "reason": "Điều chuyển", "step": "preview"}),
+    ]
+    for url, data in pages:
+        response = admin.post(url, data)
+        page = response.content.decode()
+        assert response.status_code == 200, url
+        assert "Choose an effective date between 01/01/1930 and" in page, url
+        assert f'value="{typed}"' in page, url
+    assert not Reorganisation.objects.exists()
+    assert not Organization.objects.filter(valid_to__isnull=False).exists()
+
+
+def test_lists_and_lineage_say_how_and_when_a_unit_ended(tree, admin):
+    """A merged unit is not listed as "dissolved"; a cell carried along has the date in its lineage."""
+    assert post_previewed(admin, reverse("organization-merge", args=[tree["A1"].pk]),
+                          merge_data(into="A2")).status_code == 302
+    parent_page = admin.get(reverse("organization-detail", args=[tree["A"].pk])).content.decode()
+    assert "Merged into Đảng bộ cơ sở A2 from 01/07/2025" in parent_page
+    assert ">dissolved<" not in parent_page
+    old_cell = Organization.objects.get(pk=tree["A1a"].pk)
+    new_cell = Organization.objects.get(code="A1a")
+    assert old_cell.pk != new_cell.pk
+    old_page = admin.get(reverse("organization-detail", args=[tree["A1"].pk])).content.decode()
+    assert "Transferred under Đảng bộ cơ sở A2 from 01/07/2025" in old_page  # its cells went along
+    for cell in (old_cell, new_cell):
+        lineage = admin.get(reverse("organization-detail", args=[cell.pk])).content.decode()
+        lineage = lineage[lineage.index('id="lineage-title"'):lineage.index("</table>", lineage.index('id="lineage-title"'))]
+        assert "01/07/2025" in lineage, cell.code

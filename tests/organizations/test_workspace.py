@@ -263,6 +263,19 @@ def test_edit_a_unit_on_the_audit_trail(client, tree, admin_a):
     assert response.status_code == 200 and "This field is required" in page and 'value="abc"' in page
 
 
+def test_a_start_date_after_the_units_own_reports_is_refused_with_the_form_kept(client, tree, admin_a):
+    """A start date of 31/12/9999 on a unit with 2019 reports was once saved without a word."""
+    ReportFactory(organization=tree["A1"])  # March 2019
+    edit = url("organization-workspace-edit", tree["A1"])
+    data = {"name": "Đảng bộ cơ sở A1", "short_name": "", "kind": OrgKind.GRASSROOTS, "member_count": "0"}
+    page = client.post(edit, {**data, "valid_from": "01/04/2019"}).content.decode()
+    assert "1 report or meeting of this unit is for a time before 01/04/2019: choose an earlier date." in page
+    assert 'value="01/04/2019"' in page
+    assert reload(tree["A1"]).valid_from is None
+    assert client.post(edit, {**data, "valid_from": "01/03/2019"}).status_code == 302
+    assert reload(tree["A1"]).valid_from == dt.date(2019, 3, 1)
+
+
 def test_the_admin_may_rename_their_own_unit_but_not_change_its_kind(client, tree, admin_a):
     fields = {"name": "Đảng ủy Khối A (mới)", "short_name": "", "member_count": "0", "valid_from": ""}
     response = client.post(url("organization-workspace-edit", tree["A"]), {**fields, "kind": OrgKind.BLOC})
