@@ -56,10 +56,11 @@ def load_hits(user, query: ParsedQuery, chosen: list[tuple[str, int]]) -> list[H
                 unit=m.organization, date=m.date, detail=m.get_kind_display())
     if ids.get("directive"):
         for d in Directive.objects.filter(pk__in=ids["directive"]).select_related("issuer"):
-            label = d.label if d.symbol else d.kind_word
+            # An unnumbered directive is named by its title (its kind is in the detail): headed
+            # by the kind word alone, several in a row would look the same.
             hits["directive", d.pk] = Hit(
-                "directive", d.pk, reverse("directive-detail", args=[d.pk]), mark(label, terms),
-                mark(d.title, terms), issuer=str(d.issuer), date=d.issue_date, status=d.get_status_display(),
+                "directive", d.pk, reverse("directive-detail", args=[d.pk]), mark(d.label, terms),
+                mark(d.title, terms) if d.symbol else [], issuer=str(d.issuer), date=d.issue_date, status=d.get_status_display(),
                 status_code=d.status, detail=d.get_kind_display())
     if ids.get("unit"):
         for o in Organization.objects.filter(pk__in=ids["unit"]):

@@ -180,6 +180,13 @@ def test_filters_without_words_lead_to_the_report_list_with_those_filters(client
     assert 'data-testid="browse-reports"' not in get(client, world["staff"]).content.decode()
 
 
+def test_an_unnumbered_directive_is_headed_by_its_title(client, world):
+    DirectiveFactory(kind=DirectiveKind.NGHI_QUYET, number="", title="Về tăng cường khối đại đoàn kết toàn dân tộc")
+    html = get(client, world["staff"], q="dai doan ket", kind="directive").content.decode()
+    heading = html.split('class="search-hit', 1)[1].split("</h2>", 1)[0]
+    assert "đại đoàn kết" in heading and "<mark>" in heading
+
+
 def test_each_hit_says_its_kind_in_the_singular(client, world):
     html = get(client, world["staff"], q="chi dao sau sat").content.decode()
     assert '<span class="badge text-bg-secondary">Report</span>' in html
