@@ -13,8 +13,10 @@ def _count_in_subtree(model, path: str) -> int:
     return model.objects.filter(organization__path__startswith=path).count()
 
 
-def _count_dated(model, ids: list[int], since: dict | None, before: dict | None) -> int:
-    return model.objects.filter(organization_id__in=ids, **(since or before or {})).count()
+def _count_dated(model, ids: list[int], starts: str, ends: str, since, before) -> int:
+    """Rows starting on or after ``since``, or (without it) ending before ``before``."""
+    lookup = {f"{starts}__gte": since} if since else {f"{ends}__lt": before}
+    return model.objects.filter(organization_id__in=ids, **lookup).count()
 
 
 class MeetingsConfig(AppConfig):
@@ -48,9 +50,9 @@ class MeetingsConfig(AppConfig):
         # reorganisation's date goes with the unit that carries the work on), and what an edited
         # start or end date of a unit would leave outside its existence.
         register_dated_counter("reports", lambda ids, since, before: _count_dated(
-            Report, ids, since and {"period_start__gte": since}, before and {"period_end__lt": before}))
+            Report, ids, "period_start", "period_end", since, before))
         register_dated_counter("meetings", lambda ids, since, before: _count_dated(
-            Meeting, ids, since and {"date__gte": since}, before and {"date__lt": before}))
+            Meeting, ids, "date", "date", since, before))
         # Gaps and repeats in the numbering of meetings and documents, per term: a section of
         # the unit's page, and a figure the tree workspace can flag units with.
         register_unit_panel("numbering", numbering.unit_panel)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -94,8 +95,6 @@ def _day(day: dt.date) -> str:
 
 def _check_effective(effective: dt.date) -> None:
     """A date a reorganisation can really take effect on (not year 1, not year 9999)."""
-    from django.utils import timezone
-
     latest = timezone.localdate() + AHEAD
     if not isinstance(effective, dt.date) or not EARLIEST <= effective <= latest:
         raise ValidationError({"effective": _("Choose an effective date between %(first)s and %(last)s.") % {
@@ -178,10 +177,6 @@ def _subtree_ids(unit: Organization) -> list[int]:
     return list(Organization.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
 
 
-def _subtree_ids(unit: Organization) -> list[int]:
-    return list(Organization.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
-
-
 def _roles_at(units: list[Organization]) -> int:
     return Role.objects.filter(organization__in=units).count()
 
@@ -194,7 +189,7 @@ def _history_effects(plan: Plan, units: list[Organization], handed_on: list[Orga
     person to say; a dissolution without successor)."""
     ids = [pk for u in units for pk in _subtree_ids(u)]
     total = sum(count_for("reports", ids).values())
-    handed_ids = [pk for u in handed_on or [] for pk in _subtree_ids(u)]
+    handed_ids = ids if handed_on == units else [pk for u in handed_on or [] for pk in _subtree_ids(u)]
     later = count_dated("reports", handed_ids, since=plan.effective)
     stay = total - later
     plan.counts["reports"] = stay

@@ -64,22 +64,21 @@ def organization_update(*, actor, organization: Organization, successors: list[O
 def _check_work_within(org: Organization) -> None:
     """Refuse start or end dates that would leave the unit's own reports or meetings outside
     its existence (they were filed for a unit that, by the new dates, did not exist)."""
+
+    def own_work(**when) -> int:
+        return count_dated("reports", [org.pk], **when) + count_dated("meetings", [org.pk], **when)
+
     errors = {}
-    for name, day, when in (("valid_from", org.valid_from, "before"),
-                            ("valid_to", org.valid_to and org.valid_to + dt.timedelta(days=1), "since")):
-        if day is None:
-            continue
-        n = count_dated("reports", [org.pk], **{when: day}) + count_dated("meetings", [org.pk], **{when: day})
-        if n and name == "valid_from":
-            errors[name] = ngettext(
-                "%(n)s report or meeting of this unit is for a time before %(day)s: choose an earlier date.",
-                "%(n)s reports or meetings of this unit are for a time before %(day)s: choose an earlier date.",
-                n) % {"n": n, "day": date_format(day, "SHORT_DATE_FORMAT")}
-        elif n:
-            errors[name] = ngettext(
-                "%(n)s report or meeting of this unit is for a time after %(day)s: choose a later date.",
-                "%(n)s reports or meetings of this unit are for a time after %(day)s: choose a later date.",
-                n) % {"n": n, "day": date_format(org.valid_to, "SHORT_DATE_FORMAT")}
+    if org.valid_from and (n := own_work(before=org.valid_from)):
+        errors["valid_from"] = ngettext(
+            "%(n)s report or meeting of this unit is for a time before %(day)s: choose an earlier date.",
+            "%(n)s reports or meetings of this unit are for a time before %(day)s: choose an earlier date.",
+            n) % {"n": n, "day": date_format(org.valid_from, "SHORT_DATE_FORMAT")}
+    if org.valid_to and (n := own_work(since=org.valid_to + dt.timedelta(days=1))):
+        errors["valid_to"] = ngettext(
+            "%(n)s report or meeting of this unit is for a time after %(day)s: choose a later date.",
+            "%(n)s reports or meetings of this unit are for a time after %(day)s: choose a later date.",
+            n) % {"n": n, "day": date_format(org.valid_to, "SHORT_DATE_FORMAT")}
     if errors:
         raise ValidationError(errors)
 
